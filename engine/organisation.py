@@ -1,0 +1,109 @@
+"""Units, users and roles, and the permission checks built on them."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import and_, false, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from engine.errors import NotFound, NotPermitted
+from engine.models import HumanTask, Membership, Unit, User
+from engine.results import Actor, SystemActor, UnitInfo, UserInfo
+
+ROLES = ("drafter", "unit_head", "focal_officer", "leader", "admin")
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with argon2id."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Check a password against its hash; a missing hash never matches."""
+    if not password_hash:
+        return False
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def roles_of(session: Session, user_id: int) -> list[tuple[int, str]]:
+    """Return the ``(unit_id, role)`` pairs a user holds."""
+    rows = session.execute(
+        select(Membership.unit_id, Membership.role).where(Membership.user_id == user_id)
+    ).all()
+    return [(int(unit_id), str(role)) for unit_id, role in rows]
+
+
+def require_user(session: Session, actor: Actor) -> User:
+    """Return the active user behind ``actor`` or raise ``NotPermitted``."""
+    if isinstance(actor, SystemActor):
+        raise NotPermitted("Thao tác này cần một người dùng (a user is required)")
+    user = session.get(User, actor)
+    if user is None or not user.is_active:
+        raise NotPermitted("Tài khoản không tồn tại hoặc đã bị khóa (unknown or disabled account)")
+    return user
+
+
+def require_admin(session: Session, actor: Actor) -> None:
+    """Allow the system and users holding the ``admin`` role anywhere."""
+    if isinstance(actor, SystemActor):
+        return
+    require_user(session, actor)
+    if not any(role == "admin" for _unit, role in roles_of(session, actor)):
+        raise NotPermitted("Chỉ quản trị viên được làm việc này (administrators only)")
+
+
+def may_act_clause(user_id: int, roles: list[tuple[int, str]]) -> ColumnElement[bool]:
+    """Build the SQL condition "this user may act on the human task"."""
+    by_role = [
+        and_(
+            HumanTask.unit_id == unit_id,
+            or_(HumanTask.role == role, HumanTask.role.is_(None)),
+            HumanTask.assignee_id.is_(None),
+        )
+        for unit_id, role in roles
+    ]
+    return or_(
+        HumanTask.assignee_id == user_id,
+        HumanTask.claimed_by_id == user_id,
+        *(by_role or [false()]),
+    )
+
+
+def may_act(task: HumanTask, user_id: int, roles: list[tuple[int, str]]) -> bool:
+    """Python twin of ``may_act_clause`` for one loaded task."""
+    if task.assignee_id is not None:
+        return task.assignee_id == user_id
+    if task.claimed_by_id == user_id:
+        return True
+    return any(task.unit_id == unit_id and task.role in (None, role) for unit_id, role in roles)
+
+
+def to_unit_info(unit: Unit) -> UnitInfo:
+    """Turn a row into a result."""
+    return UnitInfo(id=unit.id, name=unit.name, level=unit.level, parent_id=unit.parent_id)
+
+
+def to_user_info(session: Session, user: User) -> UserInfo:
+    """Turn a row into a result, with its roles."""
+    return UserInfo(
+        id=user.id,
+        login=user.login,
+        full_name=user.full_name,
+        is_active=user.is_active,
+        roles=tuple(roles_of(session, user.id)),
+    )
+
+
+def get_unit(session: Session, unit_id: int) -> Unit:
+    """Return a unit or raise ``NotFound``."""
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound(f"Không tìm thấy đơn vị {unit_id} (no such unit)")
+    return unit

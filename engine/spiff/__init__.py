@@ -1,0 +1,19 @@
+"""The only package that imports SpiffWorkflow: parsing, serialization, sandboxed scripts, the runner."""
+
+from engine.spiff.runner import (
+    OpenUserTask,
+    ParsedDefinition,
+    ProcessRuntime,
+    Snapshot,
+    StoredInstance,
+    WaitingTimer,
+)
+
+__all__ = [
+    "OpenUserTask",
+    "ParsedDefinition",
+    "ProcessRuntime",
+    "Snapshot",
+    "StoredInstance",
+    "WaitingTimer",
+]

@@ -1,0 +1,156 @@
+"""Timer event definitions that use the engine's clock and accept ISO 8601 literals.
+
+Other modelers write bare ISO 8601 (``P7D``, ``R6/P1D``, ``2024-11-25T17:00:00+07:00``) where
+SpiffWorkflow expects a Python expression; both are accepted. An expression may also yield a
+``datetime`` or ``timedelta`` directly.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
+from SpiffWorkflow.util.task import TaskState
+
+from engine.spiff.clock import now
+
+_ISO_DURATION = re.compile(
+    r"^-?P(?!$)(\d+(?:[.,]\d+)?Y)?(\d+(?:[.,]\d+)?M)?(\d+(?:[.,]\d+)?W)?(\d+(?:[.,]\d+)?D)?"
+    r"(T(?=\d)(\d+(?:[.,]\d+)?H)?(\d+(?:[.,]\d+)?M)?(\d+(?:[.,]\d+)?S)?)?$"
+)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
+_ISO_CYCLE = re.compile(r"^R\d*/")
+
+
+def is_iso_literal(text: str) -> bool:
+    """Tell whether a timer text is a bare ISO 8601 value rather than an expression."""
+    value = text.strip()
+    return bool(_ISO_DURATION.match(value) or _ISO_DATE.match(value) or _ISO_CYCLE.match(value))
+
+
+def _value_of(my_task: Any, expression: str) -> Any:
+    text = (expression or "").strip()
+    if is_iso_literal(text):
+        return text
+    return my_task.workflow.script_engine.evaluate(my_task, text)
+
+
+def _parse_moment(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
+    text = str(value).strip().replace("Z", "+00:00")
+    moment = datetime.fromisoformat(text)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _duration_from(value: Any, start: datetime) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    parsed = TimerEventDefinition.parse_iso_duration(str(value).strip())
+    delta: timedelta = TimerEventDefinition.get_timedelta_from_start(parsed, start)
+    return delta
+
+
+class ClockTimeDateEventDefinition(TimeDateEventDefinition):
+    """A timer that fires at a date-time."""
+
+    def has_fired(self, my_task: Any) -> bool:
+        """Fix the due time on first call; report whether it has passed on the engine's clock."""
+        event_value = my_task._get_internal_data("event_value")
+        if event_value is None:
+            event_value = _parse_moment(_value_of(my_task, self.expression)).isoformat()
+            my_task._set_internal_data(event_value=event_value)
+        if _parse_moment(event_value) <= now():
+            my_task._set_internal_data(event_fired=True)
+        return bool(my_task._get_internal_data("event_fired", False))
+
+
+class ClockDurationTimerEventDefinition(DurationTimerEventDefinition):
+    """A timer that fires a duration after the event starts waiting."""
+
+    def has_fired(self, my_task: Any) -> bool:
+        """Fix the due time on first call; report whether it has passed on the engine's clock."""
+        event_value = my_task._get_internal_data("event_value")
+        if event_value is None:
+            start = now()
+            event_value = (start + _duration_from(_value_of(my_task, self.expression), start)).isoformat()
+            my_task._set_internal_data(event_value=event_value)
+        if _parse_moment(event_value) <= now():
+            my_task._set_internal_data(event_fired=True)
+        return bool(my_task._get_internal_data("event_fired", False))
+
+
+class ClockCycleTimerEventDefinition(CycleTimerEventDefinition):
+    """A repeating timer (``R3/P1D``); each due occurrence fires once."""
+
+    def cycle_complete(self, my_task: Any) -> bool:
+        """Return True when the next occurrence is due (and move to the one after)."""
+        event_value = my_task._get_internal_data("event_value")
+        if event_value is None:
+            event_value = self._first_event_value(my_task)
+        ready = False
+        if event_value["cycles"] != 0:
+            next_event = _parse_moment(event_value["next"])
+            if next_event <= now():
+                event_value["next"] = (next_event + timedelta(seconds=event_value["duration"])).isoformat()
+                event_value["cycles"] -= 1
+                ready = True
+        else:
+            my_task.internal_data.pop("event_value", None)
+            my_task.internal_data["event_fired"] = True
+            return False
+        my_task._set_internal_data(event_value=event_value)
+        return ready
+
+    def _first_event_value(self, my_task: Any) -> dict[str, Any]:
+        text = str(_value_of(my_task, self.expression)).strip()
+        parts = text.upper().lstrip("R").split("/")
+        cycles = int(parts[0]) if parts[0] else -1
+        start = now()
+        if len(parts) == 2:
+            duration = _duration_from(parts[1], start)
+            first = start + duration
+        elif len(parts) == 3 and parts[1].startswith("P"):
+            # R/duration/end: count back from the end
+            end = _parse_moment(parts[2])
+            duration = _duration_from(parts[1], start)
+            first = end - duration * max(cycles, 1)
+        elif len(parts) == 3:
+            first = _parse_moment(parts[1])
+            duration = _duration_from(parts[2], first)
+        else:
+            raise ValueError(f"Chu kỳ hẹn giờ không hợp lệ (invalid timer cycle): {text}")
+        return {"cycles": cycles, "next": first.isoformat(), "duration": duration.total_seconds()}
+
+    def update_task(self, my_task: Any) -> None:
+        """Start the outgoing path once for each due occurrence."""
+        if self.cycle_complete(my_task):
+            for output in my_task.task_spec.outputs:
+                child = my_task._add_child(output, TaskState.FUTURE)
+                child.task_spec._predict(child, mask=TaskState.NOT_FINISHED_MASK)
+                child.task_spec._update(child)
+
+
+def next_due(task_spec_event: Any, internal_data: dict[str, Any]) -> datetime | None:
+    """Return when a waiting timer task is next due, from its internal data."""
+    value = internal_data.get("event_value")
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return _parse_moment(value["next"]) if value.get("cycles", 0) != 0 else None
+    return _parse_moment(value)
+
+
+TIMER_CLASSES = {
+    TimeDateEventDefinition: ClockTimeDateEventDefinition,
+    DurationTimerEventDefinition: ClockDurationTimerEventDefinition,
+    CycleTimerEventDefinition: ClockCycleTimerEventDefinition,
+}

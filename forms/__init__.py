@@ -1,0 +1,31 @@
+"""Form definitions for BPMN user tasks: loading, describing and validating submissions.
+
+A user task names a form key; ``forms/definitions/<key>.yaml`` holds its JSON
+Schema (draft 2020-12) and layout hints. The engine validates submissions with
+``validate_submission``; the web layer renders from ``load_form(key).fields``.
+
+This package is pure Python (PyYAML and jsonschema only) and imports neither the
+engine nor the web layer.
+"""
+
+from forms.definition import WIDGETS, validate_definition
+from forms.errors import FormError, FormNotFound, FormValidationError, InvalidFormDefinition
+from forms.loader import DEFAULT_DIRECTORY, list_forms, load_form
+from forms.model import FieldDescription, FormDefinition
+from forms.validation import validate_form_data, validate_submission
+
+__all__ = [
+    "DEFAULT_DIRECTORY",
+    "WIDGETS",
+    "FieldDescription",
+    "FormDefinition",
+    "FormError",
+    "FormNotFound",
+    "FormValidationError",
+    "InvalidFormDefinition",
+    "list_forms",
+    "load_form",
+    "validate_definition",
+    "validate_form_data",
+    "validate_submission",
+]

@@ -1,0 +1,45 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+from engine import Settings, WorkflowEngine, build_engine
+from web import auth, inbox
+from web.errors import register_error_handlers
+from web.extensions import login_manager
+
+BLUEPRINTS = (auth.bp, inbox.bp)
+
+
+def create_app(config: Mapping[str, Any] | None = None, *, engine: WorkflowEngine | None = None) -> Flask:
+    """Build the app: defaults, then the environment, then ``config``; one engine per app."""
+    app = Flask(__name__)
+    settings = Settings.from_env()
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    if config:
+        app.config.update(config)
+    app.extensions["plancycle_engine"] = engine or build_engine(settings)
+    zone = ZoneInfo(settings.timezone)
+    app.add_template_filter(lambda moment: format_vn_date(moment, zone), "vn_date")
+    login_manager.init_app(app)
+    register_error_handlers(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    app.add_url_rule("/", "index", inbox.views.index)
+    app.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
+    return app
+
+
+def format_vn_date(moment: datetime, zone: ZoneInfo) -> str:
+    """dd/mm/yyyy HH:MM in the local time zone (Asia/Ho_Chi_Minh by default)."""
+    return moment.astimezone(zone).strftime("%d/%m/%Y %H:%M")

@@ -1,0 +1,26 @@
+"""Engine errors mapped to HTTP once."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+
+from engine import EngineError, InvalidSubmission, NotFound, NotPermitted, StaleTask
+
+STATUS = ((NotFound, 404), (NotPermitted, 403), (StaleTask, 409), (InvalidSubmission, 422))
+
+
+def status_for(error: EngineError) -> int:
+    """Return the HTTP status for an engine error."""
+    for kind, status in STATUS:
+        if isinstance(error, kind):
+            return status
+    return 400
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Render engine errors as pages with their Vietnamese message."""
+
+    @app.errorhandler(EngineError)
+    def _engine_error(error: EngineError) -> tuple[str, int]:
+        status = status_for(error)
+        return render_template("error.html", message=error.message, status=status), status

@@ -1,0 +1,40 @@
+"""Extensions created unbound and bound in ``create_app``."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_login import LoginManager, UserMixin
+
+from engine import EngineError, UserInfo, WorkflowEngine
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+
+
+class CurrentUser(UserMixin):  # type: ignore[misc]
+    """flask-login's view of an engine user."""
+
+    def __init__(self, info: UserInfo) -> None:
+        self.info = info
+        self.id = info.id
+
+    def get_id(self) -> str:
+        """Return the id flask-login keeps in the session."""
+        return str(self.info.id)
+
+
+def get_engine() -> WorkflowEngine:
+    """Return the engine bound to the current app."""
+    engine: WorkflowEngine = current_app.extensions["plancycle_engine"]
+    return engine
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> CurrentUser | None:
+    """Load the signed-in user through the engine; ``None`` signs them out."""
+    try:
+        info = get_engine().get_user(int(user_id), actor=int(user_id))
+    except (EngineError, ValueError):
+        return None
+    return CurrentUser(info) if info.is_active else None
