@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from engine.errors import NotFound, NotPermitted
+from engine import audit
+from engine.errors import InvalidSubmission, NotFound, NotPermitted
 from engine.models import HumanTask, Membership, Unit, User
 from engine.results import Actor, SystemActor, UnitInfo, UserInfo
 
@@ -107,3 +110,105 @@ def get_unit(session: Session, unit_id: int) -> Unit:
     if unit is None:
         raise NotFound(f"Không tìm thấy đơn vị {unit_id} (no such unit)")
     return unit
+
+
+def create_unit(
+    session: Session, *, name: str, level: str, parent_id: int | None, at: datetime, actor: Actor
+) -> Unit:
+    """Add a unit (names keep single spaces) and its audit row."""
+    if parent_id is not None:
+        get_unit(session, parent_id)
+    unit = Unit(name=" ".join(name.split()), level=level, parent_id=parent_id)
+    session.add(unit)
+    session.flush()
+    audit.record(
+        session,
+        at=at,
+        actor=actor,
+        action="unit.created",
+        object_type="unit",
+        object_id=unit.id,
+        details={"name": unit.name, "level": level},
+    )
+    return unit
+
+
+def create_user(
+    session: Session, *, login: str, full_name: str, password: str | None, at: datetime, actor: Actor
+) -> User:
+    """Add a user with an argon2 password hash; refuse an empty or taken login."""
+    login = login.strip().lower()
+    if not login:
+        raise InvalidSubmission(
+            "Thiếu tên đăng nhập (login required)", {"login": ["Trường này là bắt buộc."]}
+        )
+    if session.scalar(select(User.id).where(User.login == login)) is not None:
+        raise InvalidSubmission(
+            "Tên đăng nhập đã tồn tại (login taken)", {"login": ["Tên đăng nhập đã được dùng."]}
+        )
+    user = User(
+        login=login,
+        full_name=full_name.strip(),
+        password_hash=hash_password(password) if password else None,
+        is_active=True,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        at=at,
+        actor=actor,
+        action="user.created",
+        object_type="user",
+        object_id=user.id,
+        details={"login": login},
+    )
+    return user
+
+
+def grant_role(
+    session: Session, *, user_id: int, unit_id: int, role: str, at: datetime, actor: Actor
+) -> User:
+    """Give a role in a unit (once); return the user."""
+    if role not in ROLES:
+        raise InvalidSubmission(
+            "Vai trò không hợp lệ (unknown role)", {"role": [f"Không có vai trò '{role}'."]}
+        )
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"Không tìm thấy người dùng {user_id} (no such user)")
+    get_unit(session, unit_id)
+    exists = session.scalar(
+        select(Membership.id).where(
+            Membership.user_id == user_id, Membership.unit_id == unit_id, Membership.role == role
+        )
+    )
+    if exists is None:
+        session.add(Membership(user_id=user_id, unit_id=unit_id, role=role))
+        audit.record(
+            session,
+            at=at,
+            actor=actor,
+            action="role.granted",
+            object_type="user",
+            object_id=user_id,
+            details={"unit_id": unit_id, "role": role},
+        )
+        session.flush()
+    return user
+
+
+def get_user(session: Session, user_id: int) -> User:
+    """Return a user or raise ``NotFound``."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"Không tìm thấy người dùng {user_id} (no such user)")
+    return user
+
+
+def authenticate(session: Session, login: str, password: str) -> User:
+    """Return the active user with this login and password; one message for every failure."""
+    user = session.scalar(select(User).where(User.login == login.strip().lower()))
+    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+        raise NotPermitted("Sai tên đăng nhập hoặc mật khẩu (wrong login or password)")
+    return user

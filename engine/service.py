@@ -2,7 +2,9 @@
 
 Every method takes ids and plain values plus a keyword-only ``actor``, runs in one transaction
 (commit on success, roll back on any error) and returns frozen results from ``engine.results``.
-Helpers take ``session`` and never commit.
+The work is done by helpers in ``engine.organisation``, ``engine.definitions``,
+``engine.instances``, ``engine.tasks`` and ``engine.sweeper``, which take ``session`` and never
+commit.
 """
 
 from __future__ import annotations
@@ -14,44 +16,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-import forms
-from engine import audit
+from engine import audit, definitions, instances, organisation, sweeper, tasks
 from engine.clock import Clock
 from engine.db import unit_of_work
-from engine.errors import (
-    DefinitionProblem,
-    InvalidDefinition,
-    InvalidSubmission,
-    NotFound,
-    NotPermitted,
-    StaleTask,
-)
-from engine.models import (
-    AuditEvent,
-    HumanTask,
-    Membership,
-    ProcessDefinition,
-    ProcessInstance,
-    Timer,
-    Unit,
-    User,
-)
-from engine.organisation import (
-    ROLES,
-    get_unit,
-    hash_password,
-    may_act,
-    may_act_clause,
-    require_admin,
-    require_user,
-    roles_of,
-    to_unit_info,
-    to_user_info,
-    verify_password,
-)
-from engine.projection import apply_snapshot, to_task_info
+from engine.errors import InvalidSubmission
+from engine.models import AuditEvent, HumanTask, User
+from engine.organisation import may_act_clause, require_admin, require_user, roles_of
+from engine.projection import to_task_info
 from engine.results import (
-    SYSTEM,
     Actor,
     AuditEntry,
     DefinitionInfo,
@@ -59,7 +31,6 @@ from engine.results import (
     InstanceInfo,
     SubmitResult,
     SweepResult,
-    SystemActor,
     TaskDetail,
     TimerFiring,
     UnitInfo,
@@ -67,7 +38,7 @@ from engine.results import (
 )
 from engine.schema import upgrade_database
 from engine.settings import Settings
-from engine.spiff import ProcessRuntime, StoredInstance
+from engine.spiff import ProcessRuntime
 
 MAX_REASON_LENGTH = 2000
 
@@ -98,110 +69,53 @@ class WorkflowEngine:
         """Create the schema or bring it to the newest revision."""
         upgrade_database(self._sessions.kw["bind"])
 
+    def is_database_empty(self) -> bool:
+        """Tell whether nothing was ever loaded (no user exists); used by ``plancycle demo``."""
+        with unit_of_work(self._sessions, write=False) as session:
+            return session.scalar(select(func.count(User.id))) == 0
+
     # -- organisation -----------------------------------------------------------------------
 
     def create_unit(self, name: str, *, level: str, parent_id: int | None = None, actor: Actor) -> UnitInfo:
         """Create a unit under ``parent_id``; administrators only."""
         with unit_of_work(self._sessions, write=True) as session:
             require_admin(session, actor)
-            if parent_id is not None:
-                get_unit(session, parent_id)
-            unit = Unit(name=" ".join(name.split()), level=level, parent_id=parent_id)
-            session.add(unit)
-            session.flush()
-            audit.record(
-                session,
-                at=self._clock(),
-                actor=actor,
-                action="unit.created",
-                object_type="unit",
-                object_id=unit.id,
-                details={"name": unit.name, "level": level},
+            unit = organisation.create_unit(
+                session, name=name, level=level, parent_id=parent_id, at=self._clock(), actor=actor
             )
-            return to_unit_info(unit)
+            return organisation.to_unit_info(unit)
 
     def create_user(
         self, login: str, full_name: str, *, password: str | None = None, actor: Actor
     ) -> UserInfo:
         """Create a user; administrators only. Raises ``InvalidSubmission`` for a taken login."""
-        login = login.strip().lower()
         with unit_of_work(self._sessions, write=True) as session:
             require_admin(session, actor)
-            if not login:
-                raise InvalidSubmission(
-                    "Thiếu tên đăng nhập (login required)", {"login": ["Trường này là bắt buộc."]}
-                )
-            if session.scalar(select(User.id).where(User.login == login)) is not None:
-                raise InvalidSubmission(
-                    "Tên đăng nhập đã tồn tại (login taken)", {"login": ["Tên đăng nhập đã được dùng."]}
-                )
-            user = User(
-                login=login,
-                full_name=full_name.strip(),
-                password_hash=hash_password(password) if password else None,
-                is_active=True,
+            user = organisation.create_user(
+                session, login=login, full_name=full_name, password=password, at=self._clock(), actor=actor
             )
-            session.add(user)
-            session.flush()
-            audit.record(
-                session,
-                at=self._clock(),
-                actor=actor,
-                action="user.created",
-                object_type="user",
-                object_id=user.id,
-                details={"login": login},
-            )
-            return to_user_info(session, user)
+            return organisation.to_user_info(session, user)
 
     def grant_role(self, user_id: int, unit_id: int, role: str, *, actor: Actor) -> UserInfo:
         """Give a user a role in a unit; administrators only."""
-        if role not in ROLES:
-            raise InvalidSubmission(
-                "Vai trò không hợp lệ (unknown role)", {"role": [f"Không có vai trò '{role}'."]}
-            )
         with unit_of_work(self._sessions, write=True) as session:
             require_admin(session, actor)
-            user = session.get(User, user_id)
-            if user is None:
-                raise NotFound(f"Không tìm thấy người dùng {user_id} (no such user)")
-            get_unit(session, unit_id)
-            exists = session.scalar(
-                select(Membership.id).where(
-                    Membership.user_id == user_id, Membership.unit_id == unit_id, Membership.role == role
-                )
+            user = organisation.grant_role(
+                session, user_id=user_id, unit_id=unit_id, role=role, at=self._clock(), actor=actor
             )
-            if exists is None:
-                session.add(Membership(user_id=user_id, unit_id=unit_id, role=role))
-                audit.record(
-                    session,
-                    at=self._clock(),
-                    actor=actor,
-                    action="role.granted",
-                    object_type="user",
-                    object_id=user_id,
-                    details={"unit_id": unit_id, "role": role},
-                )
-            session.flush()
-            return to_user_info(session, user)
+            return organisation.to_user_info(session, user)
 
     def get_user(self, user_id: int, *, actor: Actor) -> UserInfo:
         """Return a user; users may read themselves, administrators anyone."""
         with unit_of_work(self._sessions, write=False) as session:
             if actor != user_id:
                 require_admin(session, actor)
-            user = session.get(User, user_id)
-            if user is None:
-                raise NotFound(f"Không tìm thấy người dùng {user_id} (no such user)")
-            return to_user_info(session, user)
+            return organisation.to_user_info(session, organisation.get_user(session, user_id))
 
     def authenticate(self, login: str, password: str) -> UserInfo:
         """Check a login and password; raise ``NotPermitted`` with one message for every failure."""
         with unit_of_work(self._sessions, write=False) as session:
-            user = session.scalar(select(User).where(User.login == login.strip().lower()))
-            if user is None or not user.is_active or not verify_password(user.password_hash, password):
-                raise NotPermitted("Sai tên đăng nhập hoặc mật khẩu (wrong login or password)")
-            return to_user_info(session, user)
+            return organisation.to_user_info(session, organisation.authenticate(session, login, password))
 
     # -- definitions ------------------------------------------------------------------------
 
@@ -220,71 +134,16 @@ class WorkflowEngine:
         script or condition, or an unknown form key.
         """
         parsed = self._runtime.parse(document, process_id=process_id, filename=filename)
-        self._check_form_keys(parsed.form_keys)
-        now = self._clock()
+        definitions.check_form_keys(parsed, self.settings.forms_dir)
         with unit_of_work(self._sessions, write=True) as session:
             require_admin(session, actor)
-            latest = session.scalars(
-                select(ProcessDefinition)
-                .where(ProcessDefinition.key == parsed.process_id)
-                .order_by(ProcessDefinition.version.desc())
-                .limit(1)
-            ).first()
-            if latest is not None and latest.checksum == parsed.checksum:
-                return _definition_info(latest, is_new=False)
-            row = ProcessDefinition(
-                key=parsed.process_id,
-                version=(latest.version + 1) if latest else 1,
-                name=parsed.name,
-                checksum=parsed.checksum,
-                bpmn_xml=parsed.xml,
-                spec_json=parsed.spec_json,
-                serializer_version=parsed.serializer_version,
-                deployed_by_id=audit.actor_id_of(actor),
-                deployed_at=now,
-            )
-            session.add(row)
-            session.flush()
-            audit.record(
-                session,
-                at=now,
-                actor=actor,
-                action="definition.deployed",
-                object_type="definition",
-                object_id=row.id,
-                details={
-                    "key": row.key,
-                    "version": row.version,
-                    "checksum": row.checksum,
-                    "filename": filename,
-                },
-            )
-            return _definition_info(row, is_new=True)
-
-    def _check_form_keys(self, form_keys: tuple[tuple[str, str], ...]) -> None:
-        known = set(forms.list_forms(directory=self.settings.forms_dir))
-        problems = [
-            DefinitionProblem(f"Không có biểu mẫu '{key}' (unknown form key)", element_id=element)
-            for element, key in form_keys
-            if key not in known
-        ]
-        if problems:
-            raise InvalidDefinition(
-                "Quy trình dùng biểu mẫu chưa có (unknown form keys): "
-                + ", ".join(f"{p.element_id}" for p in problems),
-                problems,
-            )
+            return definitions.store(session, parsed, filename=filename, at=self._clock(), actor=actor)
 
     def list_definitions(self, *, actor: Actor, key: str | None = None) -> list[DefinitionInfo]:
-        """List deployed versions, newest first; administrators only."""
+        """List deployed versions, by key and newest first; administrators only."""
         with unit_of_work(self._sessions, write=False) as session:
             require_admin(session, actor)
-            query = select(ProcessDefinition).order_by(
-                ProcessDefinition.key, ProcessDefinition.version.desc()
-            )
-            if key is not None:
-                query = query.where(ProcessDefinition.key == key)
-            return [_definition_info(row) for row in session.scalars(query)]
+            return definitions.list_versions(session, key)
 
     # -- instances --------------------------------------------------------------------------
 
@@ -304,67 +163,26 @@ class WorkflowEngine:
         ``unit_id`` becomes the process variable ``unit_id``, which user tasks use as their acting
         unit unless they name another. Administrators and the system only.
         """
-        now = self._clock()
         with unit_of_work(self._sessions, write=True) as session:
             require_admin(session, actor)
-            definition = _find_definition(session, process_key, version)
-            if unit_id is not None:
-                get_unit(session, unit_id)
-            if parent_id is not None and session.get(ProcessInstance, parent_id) is None:
-                raise NotFound(f"Không tìm thấy tiến trình cha {parent_id} (no such parent instance)")
-            variables = dict(data or {})
-            if unit_id is not None:
-                variables.setdefault("unit_id", unit_id)
-            snapshot = self._runtime.start(definition.id, lambda: definition.spec_json, variables, now)
-            instance = ProcessInstance(
-                definition_id=definition.id,
-                process_key=definition.key,
+            definition = definitions.find(session, process_key, version)
+            return instances.start(
+                session,
+                self._runtime,
+                definition,
+                data or {},
                 business_key=business_key,
                 parent_id=parent_id,
                 unit_id=unit_id,
-                status="running",
-                state="",
-                version=0,
-                serializer_version=snapshot.serializer_version,
-                started_by_id=audit.actor_id_of(actor),
-                started_at=now,
-                updated_at=now,
-            )
-            session.add(instance)
-            session.flush()
-            audit.record(
-                session,
-                at=now,
+                at=self._clock(),
                 actor=actor,
-                action="instance.started",
-                object_type="instance",
-                object_id=instance.id,
-                instance_id=instance.id,
-                details={
-                    "process": definition.key,
-                    "version": definition.version,
-                    "business_key": business_key,
-                },
             )
-            opened = apply_snapshot(session, instance, snapshot, now=now, actor=actor)
-            return _instance_info(instance, definition.version, tuple(t.id for t in opened))
 
     def get_instance(self, instance_id: int, *, actor: Actor) -> InstanceInfo:
         """Return an instance; administrators only for now."""
         with unit_of_work(self._sessions, write=False) as session:
             require_admin(session, actor)
-            instance = session.get(ProcessInstance, instance_id)
-            if instance is None:
-                raise NotFound(f"Không tìm thấy tiến trình {instance_id} (no such instance)")
-            open_ids = session.scalars(
-                select(HumanTask.id)
-                .where(HumanTask.instance_id == instance_id, HumanTask.status == "open")
-                .order_by(HumanTask.id)
-            ).all()
-            version = session.scalar(
-                select(ProcessDefinition.version).where(ProcessDefinition.id == instance.definition_id)
-            )
-            return _instance_info(instance, int(version or 0), tuple(open_ids))
+            return instances.info(session, instances.get(session, instance_id))
 
     # -- human tasks ------------------------------------------------------------------------
 
@@ -372,68 +190,45 @@ class WorkflowEngine:
         """Open tasks the actor may act on (assigned, claimed, or open to their unit and role)."""
         with unit_of_work(self._sessions, write=False) as session:
             user = require_user(session, actor)
-            roles = roles_of(session, user.id)
             rows = session.scalars(
                 select(HumanTask)
-                .where(HumanTask.status == "open", may_act_clause(user.id, roles))
+                .where(HumanTask.status == "open", may_act_clause(user.id, roles_of(session, user.id)))
                 .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
                 .limit(limit)
                 .offset(offset)
             ).all()
             return [to_task_info(row) for row in rows]
 
+    def count_open_tasks(self, *, actor: Actor) -> int:
+        """Count the open tasks the actor may act on (for navigation badges)."""
+        with unit_of_work(self._sessions, write=False) as session:
+            user = require_user(session, actor)
+            clause = may_act_clause(user.id, roles_of(session, user.id))
+            count = session.scalar(select(func.count(HumanTask.id)).where(HumanTask.status == "open", clause))
+            return int(count or 0)
+
     def open_task(self, task_id: int, *, actor: Actor) -> TaskDetail:
         """Return a task the actor may act on, with the current values of its form fields."""
         with unit_of_work(self._sessions, write=False) as session:
             user = require_user(session, actor)
-            row = self._visible_task(session, task_id, user.id)
-            values: dict[str, Any] = {}
-            if row.status == "open" and row.form_key:
-                instance = _instance_of(session, row, lock=False)
-                data = self._runtime.task_data(_stored(session, instance), row.spiff_task_id)
-                fields = forms.load_form(row.form_key, directory=self.settings.forms_dir).fields
-                values = {f.name: data[f.name] for f in fields if f.name in data}
+            row = tasks.visible(session, task_id, user.id)
+            values = tasks.form_values(session, self._runtime, row, self.settings.forms_dir)
             return TaskDetail(task=to_task_info(row), values=values)
 
     def claim_task(self, task_id: int, *, actor: Actor, version: int | None = None) -> HumanTaskInfo:
         """Take a task open to the actor's unit and role, so colleagues see who holds it."""
         with unit_of_work(self._sessions, write=True) as session:
             user = require_user(session, actor)
-            row = self._locked_open_task(session, task_id, user.id, version)
-            if row.claimed_by_id not in (None, user.id):
-                raise NotPermitted("Nhiệm vụ đã có người khác nhận (already claimed by someone else)")
-            if row.claimed_by_id is None:
-                row.claimed_by_id = user.id
-                row.version += 1
-                audit.record(
-                    session,
-                    at=self._clock(),
-                    actor=actor,
-                    action="task.claimed",
-                    object_type="human_task",
-                    object_id=row.id,
-                    instance_id=row.instance_id,
-                )
+            row = tasks.locked_open(session, task_id, user.id, version)
+            tasks.set_claim(session, row, user, claim=True, at=self._clock())
             return to_task_info(row)
 
     def unclaim_task(self, task_id: int, *, actor: Actor, version: int | None = None) -> HumanTaskInfo:
         """Release a task the actor holds back to their unit."""
         with unit_of_work(self._sessions, write=True) as session:
             user = require_user(session, actor)
-            row = self._locked_open_task(session, task_id, user.id, version)
-            if row.claimed_by_id != user.id:
-                raise NotPermitted("Bạn không giữ nhiệm vụ này (you do not hold this task)")
-            row.claimed_by_id = None
-            row.version += 1
-            audit.record(
-                session,
-                at=self._clock(),
-                actor=actor,
-                action="task.unclaimed",
-                object_type="human_task",
-                object_id=row.id,
-                instance_id=row.instance_id,
-            )
+            row = tasks.locked_open(session, task_id, user.id, version)
+            tasks.set_claim(session, row, user, claim=False, at=self._clock())
             return to_task_info(row)
 
     def submit_task(
@@ -485,159 +280,41 @@ class WorkflowEngine:
         action: str,
         reason: str | None,
     ) -> SubmitResult:
-        now = self._clock()
         with unit_of_work(self._sessions, write=True) as session:
             user = require_user(session, actor)
-            row = self._visible_task(session, task_id, user.id)
-            instance = _instance_of(session, row, lock=True)
-            session.refresh(row)
-            if row.status == "completed" and row.request_id == request_id and row.completed_by_id == user.id:
-                return self._result(session, row, instance, was_repeat=True)
-            if row.status != "open" or row.version != version:
-                raise StaleTask("Nhiệm vụ đã thay đổi, vui lòng tải lại (this task changed, please reload)")
-            if row.claimed_by_id not in (None, user.id):
-                raise NotPermitted("Nhiệm vụ đang do người khác giữ (another user holds this task)")
-            if action not in row.actions:
-                raise NotPermitted(f"Bước này không cho phép thao tác '{action}' (action not allowed here)")
-            values: dict[str, Any] = {}
-            if action != "return" and row.form_key:
-                values = self._validated(row.form_key, data)
-            values["decision"] = action
-            if reason is not None:
-                values["return_reason"] = reason
-            snapshot = self._runtime.complete(_stored(session, instance), row.spiff_task_id, values, now)
-            row.status = "completed"
-            row.completed_at = now
-            row.completed_by_id = user.id
-            row.completed_action = action
-            row.request_id = request_id
-            row.version += 1
-            details: dict[str, Any] = {"task": row.task_name, "action": action}
-            if reason is not None:
-                details["reason"] = reason
-            audit.record(
+            return tasks.complete(
                 session,
-                at=now,
-                actor=actor,
-                action=f"task.{action}",
-                object_type="human_task",
-                object_id=row.id,
-                instance_id=instance.id,
-                details=details,
+                self._runtime,
+                task_id,
+                data,
+                user=user,
+                version=version,
+                request_id=request_id,
+                action=action,
+                reason=reason,
+                forms_dir=self.settings.forms_dir,
+                at=self._clock(),
             )
-            apply_snapshot(session, instance, snapshot, now=now, actor=actor)
-            return self._result(session, row, instance, was_repeat=False)
-
-    def _validated(self, form_key: str, data: Mapping[str, Any]) -> dict[str, Any]:
-        try:
-            return forms.validate_submission(form_key, data, directory=self.settings.forms_dir)
-        except forms.FormValidationError as exc:
-            raise InvalidSubmission(
-                "Dữ liệu chưa hợp lệ, vui lòng sửa các trường được đánh dấu "
-                "(please correct the marked fields)",
-                exc.field_errors,
-            ) from exc
-
-    def _result(
-        self, session: Session, row: HumanTask, instance: ProcessInstance, *, was_repeat: bool
-    ) -> SubmitResult:
-        session.flush()
-        next_rows = session.scalars(
-            select(HumanTask)
-            .where(HumanTask.instance_id == instance.id, HumanTask.status == "open")
-            .order_by(HumanTask.id)
-        ).all()
-        version = session.scalar(
-            select(ProcessDefinition.version).where(ProcessDefinition.id == instance.definition_id)
-        )
-        return SubmitResult(
-            task=to_task_info(row),
-            instance=_instance_info(instance, int(version or 0), tuple(r.id for r in next_rows)),
-            next_tasks=tuple(to_task_info(r) for r in next_rows),
-            was_repeat=was_repeat,
-        )
-
-    def _visible_task(self, session: Session, task_id: int, user_id: int) -> HumanTask:
-        row = session.get(HumanTask, task_id)
-        roles = roles_of(session, user_id)
-        if row is None or not (may_act(row, user_id, roles) or row.completed_by_id == user_id):
-            # The same answer for "missing" and "not yours": ids of other units' tasks leak nothing.
-            raise NotFound(f"Không tìm thấy nhiệm vụ {task_id} (no such task)")
-        return row
-
-    def _locked_open_task(
-        self, session: Session, task_id: int, user_id: int, version: int | None
-    ) -> HumanTask:
-        row = self._visible_task(session, task_id, user_id)
-        _instance_of(session, row, lock=True)
-        session.refresh(row)
-        if row.status != "open" or (version is not None and row.version != version):
-            raise StaleTask("Nhiệm vụ đã thay đổi, vui lòng tải lại (this task changed, please reload)")
-        return row
 
     # -- timers -----------------------------------------------------------------------------
 
     def fire_due_timers(self, *, now: datetime | None = None, limit: int | None = None) -> SweepResult:
         """Fire every timer due by ``now`` (default: the clock), each in its own transaction.
 
-        Safe to run in several processes at once: a timer row is claimed with
-        ``FOR UPDATE SKIP LOCKED`` on PostgreSQL (SQLite serializes writers), and firing deletes
-        or moves the row in the same transaction, so each due occurrence fires once.
+        Safe to run in several processes at once (see ``engine.sweeper.fire_one``).
         """
         moment = now or self._clock()
-        batch = limit or self.settings.timer_batch_size
         with unit_of_work(self._sessions, write=False) as session:
-            due_ids = session.scalars(
-                select(Timer.id).where(Timer.due_at <= moment).order_by(Timer.due_at, Timer.id).limit(batch)
-            ).all()
+            due_ids = sweeper.due_timer_ids(session, moment, limit or self.settings.timer_batch_size)
         fired: list[TimerFiring] = []
-        skipped = 0
         for timer_id in due_ids:
-            firing = self._fire_one(timer_id, moment)
-            if firing is None:
-                skipped += 1
-            else:
+            with unit_of_work(self._sessions, write=True) as session:
+                firing = sweeper.fire_one(
+                    session, self._runtime, timer_id, moment, skip_locked=self._is_postgres
+                )
+            if firing is not None:
                 fired.append(firing)
-        return SweepResult(fired=tuple(fired), skipped=skipped)
-
-    def _fire_one(self, timer_id: int, now: datetime) -> TimerFiring | None:
-        with unit_of_work(self._sessions, write=True) as session:
-            query = select(Timer).where(Timer.id == timer_id, Timer.due_at <= now)
-            if self._is_postgres:
-                query = query.with_for_update(skip_locked=True)
-            timer = session.scalars(query).first()
-            if timer is None:
-                return None
-            instance_query = select(ProcessInstance).where(ProcessInstance.id == timer.instance_id)
-            if self._is_postgres:
-                # Skip rather than wait: a user advancing this instance holds its lock and may be
-                # about to delete this very timer row; it is retried on the next sweep.
-                instance_query = instance_query.with_for_update(skip_locked=True)
-            instance = session.scalars(instance_query).first()
-            if instance is None:
-                return None
-            due_at, task_name = timer.due_at, timer.task_name
-            snapshot = self._runtime.fire_timers(_stored(session, instance), now)
-            late_by = max(0.0, (now - due_at).total_seconds())
-            audit.record(
-                session,
-                at=now,
-                actor=SYSTEM,
-                action="timer.fired",
-                object_type="timer",
-                object_id=timer.id,
-                instance_id=instance.id,
-                details={"task": task_name, "due_at": due_at.isoformat(), "late_by_s": late_by},
-            )
-            apply_snapshot(session, instance, snapshot, now=now, actor=SYSTEM)
-            return TimerFiring(
-                timer_id=timer_id,
-                instance_id=instance.id,
-                task_name=task_name,
-                due_at=due_at,
-                fired_at=now,
-                late_by_s=late_by,
-            )
+        return SweepResult(fired=tuple(fired), skipped=len(due_ids) - len(fired))
 
     # -- history ----------------------------------------------------------------------------
 
@@ -653,88 +330,3 @@ class WorkflowEngine:
             if action is not None:
                 query = query.where(AuditEvent.action == action)
             return [audit.to_entry(row) for row in session.scalars(query)]
-
-    def count_open_tasks(self, *, actor: Actor) -> int:
-        """Count the open tasks the actor may act on (for navigation badges)."""
-        with unit_of_work(self._sessions, write=False) as session:
-            user = require_user(session, actor)
-            clause = may_act_clause(user.id, roles_of(session, user.id))
-            return int(
-                session.scalar(select(func.count(HumanTask.id)).where(HumanTask.status == "open", clause))
-                or 0
-            )
-
-    def is_database_empty(self) -> bool:
-        """Tell whether nothing was ever loaded (no user exists); used by ``plancycle demo``."""
-        with unit_of_work(self._sessions, write=False) as session:
-            return session.scalar(select(func.count(User.id))) == 0
-
-
-def _find_definition(session: Session, key: str, version: int | None) -> ProcessDefinition:
-    query = select(ProcessDefinition).where(ProcessDefinition.key == key)
-    query = (
-        query.where(ProcessDefinition.version == version)
-        if version is not None
-        else query.order_by(ProcessDefinition.version.desc()).limit(1)
-    )
-    row = session.scalars(query).first()
-    if row is None:
-        raise NotFound(f"Chưa triển khai quy trình '{key}' (process not deployed)")
-    return row
-
-
-def _instance_of(session: Session, row: HumanTask, *, lock: bool) -> ProcessInstance:
-    query = select(ProcessInstance).where(ProcessInstance.id == row.instance_id)
-    if lock:
-        query = query.with_for_update()
-    instance = session.scalars(query).one()
-    if lock:
-        session.refresh(instance)
-    return instance
-
-
-def _stored(session: Session, instance: ProcessInstance) -> StoredInstance:
-    definition_id = instance.definition_id
-
-    def load_spec_json() -> str:
-        # Only called when the runtime's spec cache misses.
-        return str(
-            session.scalar(select(ProcessDefinition.spec_json).where(ProcessDefinition.id == definition_id))
-        )
-
-    return StoredInstance(definition_id=definition_id, load_spec_json=load_spec_json, state=instance.state)
-
-
-def _definition_info(row: ProcessDefinition, *, is_new: bool = True) -> DefinitionInfo:
-    return DefinitionInfo(
-        id=row.id,
-        key=row.key,
-        version=row.version,
-        name=row.name,
-        checksum=row.checksum,
-        deployed_at=row.deployed_at,
-        deployed_by_id=row.deployed_by_id,
-        is_new=is_new,
-    )
-
-
-def _instance_info(
-    instance: ProcessInstance, definition_version: int, open_task_ids: tuple[int, ...]
-) -> InstanceInfo:
-    return InstanceInfo(
-        id=instance.id,
-        process_key=instance.process_key,
-        definition_id=instance.definition_id,
-        definition_version=definition_version,
-        business_key=instance.business_key,
-        parent_id=instance.parent_id,
-        unit_id=instance.unit_id,
-        status=instance.status,
-        version=instance.version,
-        started_at=instance.started_at,
-        completed_at=instance.completed_at,
-        open_task_ids=open_task_ids,
-    )
-
-
-__all__ = ["SYSTEM", "SystemActor", "WorkflowEngine"]

@@ -1,0 +1,136 @@
+"""Process instances: starting, locking, and handing their state to the runtime."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import audit, definitions
+from engine.errors import NotFound
+from engine.models import HumanTask, ProcessDefinition, ProcessInstance
+from engine.organisation import get_unit
+from engine.projection import apply_snapshot
+from engine.results import Actor, InstanceInfo
+from engine.spiff import ProcessRuntime, StoredInstance
+
+
+def start(
+    session: Session,
+    runtime: ProcessRuntime,
+    definition: ProcessDefinition,
+    data: Mapping[str, Any],
+    *,
+    business_key: str | None,
+    parent_id: int | None,
+    unit_id: int | None,
+    at: datetime,
+    actor: Actor,
+) -> InstanceInfo:
+    """Run a new instance to its first wait state, store it and project it."""
+    if unit_id is not None:
+        get_unit(session, unit_id)
+    if parent_id is not None and session.get(ProcessInstance, parent_id) is None:
+        raise NotFound(f"Không tìm thấy tiến trình cha {parent_id} (no such parent instance)")
+    variables = dict(data)
+    if unit_id is not None:
+        variables.setdefault("unit_id", unit_id)
+    snapshot = runtime.start(definition.id, lambda: definition.spec_json, variables, at)
+    instance = ProcessInstance(
+        definition_id=definition.id,
+        process_key=definition.key,
+        business_key=business_key,
+        parent_id=parent_id,
+        unit_id=unit_id,
+        status="running",
+        state="",
+        version=0,
+        serializer_version=snapshot.serializer_version,
+        started_by_id=audit.actor_id_of(actor),
+        started_at=at,
+        updated_at=at,
+    )
+    session.add(instance)
+    session.flush()
+    audit.record(
+        session,
+        at=at,
+        actor=actor,
+        action="instance.started",
+        object_type="instance",
+        object_id=instance.id,
+        instance_id=instance.id,
+        details={"process": definition.key, "version": definition.version, "business_key": business_key},
+    )
+    opened = apply_snapshot(session, instance, snapshot, now=at, actor=actor)
+    return to_info(instance, definition.version, tuple(t.id for t in opened))
+
+
+def get(session: Session, instance_id: int) -> ProcessInstance:
+    """Return an instance or raise ``NotFound``."""
+    instance = session.get(ProcessInstance, instance_id)
+    if instance is None:
+        raise NotFound(f"Không tìm thấy tiến trình {instance_id} (no such instance)")
+    return instance
+
+
+def lock(session: Session, instance_id: int, *, skip_locked: bool = False) -> ProcessInstance | None:
+    """Lock an instance row for advancing and return it fresh (``None`` if skipped or missing)."""
+    query = (
+        select(ProcessInstance)
+        .where(ProcessInstance.id == instance_id)
+        .with_for_update(skip_locked=skip_locked)
+        .execution_options(populate_existing=True)
+    )
+    return session.scalars(query).first()
+
+
+def stored(session: Session, instance: ProcessInstance) -> StoredInstance:
+    """Describe what the runtime needs to load an instance; the spec is fetched on a cache miss only."""
+    definition_id = instance.definition_id
+
+    def load_spec_json() -> str:
+        return str(
+            session.scalar(select(ProcessDefinition.spec_json).where(ProcessDefinition.id == definition_id))
+        )
+
+    return StoredInstance(definition_id=definition_id, load_spec_json=load_spec_json, state=instance.state)
+
+
+def open_task_ids(session: Session, instance_id: int) -> tuple[int, ...]:
+    """Return the ids of the instance's open human tasks, oldest first."""
+    return tuple(
+        session.scalars(
+            select(HumanTask.id)
+            .where(HumanTask.instance_id == instance_id, HumanTask.status == "open")
+            .order_by(HumanTask.id)
+        )
+    )
+
+
+def info(session: Session, instance: ProcessInstance) -> InstanceInfo:
+    """Describe an instance, with its definition version and open tasks."""
+    return to_info(
+        instance, definitions.version_of(session, instance.definition_id), open_task_ids(session, instance.id)
+    )
+
+
+def to_info(instance: ProcessInstance, definition_version: int, open_ids: tuple[int, ...]) -> InstanceInfo:
+    """Turn a row into a result."""
+    return InstanceInfo(
+        id=instance.id,
+        process_key=instance.process_key,
+        definition_id=instance.definition_id,
+        definition_version=definition_version,
+        business_key=instance.business_key,
+        parent_id=instance.parent_id,
+        unit_id=instance.unit_id,
+        status=instance.status,
+        version=instance.version,
+        started_at=instance.started_at,
+        completed_at=instance.completed_at,
+        open_task_ids=open_ids,
+    )
