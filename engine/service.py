@@ -217,18 +217,17 @@ class WorkflowEngine:
 
     def claim_task(self, task_id: int, *, actor: Actor, version: int | None = None) -> HumanTaskInfo:
         """Take a task open to the actor's unit and role, so colleagues see who holds it."""
-        with unit_of_work(self._sessions, write=True) as session:
-            user = require_user(session, actor)
-            row = tasks.locked_open(session, task_id, user.id, version)
-            tasks.set_claim(session, row, user, claim=True, at=self._clock())
-            return to_task_info(row)
+        return self._set_claim(task_id, actor=actor, version=version, claim=True)
 
     def unclaim_task(self, task_id: int, *, actor: Actor, version: int | None = None) -> HumanTaskInfo:
         """Release a task the actor holds back to their unit."""
+        return self._set_claim(task_id, actor=actor, version=version, claim=False)
+
+    def _set_claim(self, task_id: int, *, actor: Actor, version: int | None, claim: bool) -> HumanTaskInfo:
         with unit_of_work(self._sessions, write=True) as session:
             user = require_user(session, actor)
             row = tasks.locked_open(session, task_id, user.id, version)
-            tasks.set_claim(session, row, user, claim=False, at=self._clock())
+            tasks.set_claim(session, row, user, claim=claim, at=self._clock())
             return to_task_info(row)
 
     def submit_task(
