@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from engine.clock import Clock, system_clock
 from engine.db import create_db_engine, create_session_factory
+from engine.deadlines import FUNCTIONS as DEADLINE_FUNCTIONS
 from engine.sandbox import Sandbox, SandboxLimits
 from engine.service import WorkflowEngine
 from engine.settings import Settings
@@ -18,7 +19,8 @@ def build_engine(settings: Settings | None = None, *, clock: Clock | None = None
         SandboxLimits(
             time_limit_s=settings.script_time_limit_s,
             max_sequence_length=settings.script_max_sequence_length,
-        )
+        ),
+        functions=DEADLINE_FUNCTIONS,
     )
     runtime = ProcessRuntime(sandbox, max_bpmn_bytes=settings.max_bpmn_bytes)
     return WorkflowEngine(

@@ -9,24 +9,33 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import forms
-from engine import audit
+from engine import audit, escalations
 from engine.errors import DefinitionProblem, InvalidDefinition, NotFound
 from engine.models import ProcessDefinition
 from engine.results import Actor, DefinitionInfo
 from engine.spiff import ParsedDefinition
 
 
-def check_form_keys(parsed: ParsedDefinition, forms_dir: Path | None) -> None:
-    """Refuse a process whose user tasks name forms that do not exist."""
+def check_references(parsed: ParsedDefinition, forms_dir: Path | None) -> None:
+    """Refuse a process whose user tasks name missing forms or whose service tasks name unknown actions."""
     known = set(forms.list_forms(directory=forms_dir))
     problems = [
         DefinitionProblem(f"Không có biểu mẫu '{key}' (unknown form key)", element_id=element)
         for element, key in parsed.form_keys
         if key not in known
     ]
+    actions = escalations.known_actions()
+    problems += [
+        DefinitionProblem(
+            f"Không có thao tác '{name}'; dùng một trong: {', '.join(sorted(actions))} (unknown action)",
+            element_id=element,
+        )
+        for element, name in parsed.actions
+        if name not in actions
+    ]
     if problems:
         raise InvalidDefinition(
-            "Quy trình dùng biểu mẫu chưa có (unknown form keys): "
+            "Quy trình tham chiếu biểu mẫu hoặc thao tác chưa có (unknown forms or actions): "
             + ", ".join(str(p.element_id) for p in problems),
             problems,
         )

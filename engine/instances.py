@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, definitions
+from engine import audit, definitions, reports
 from engine.errors import NotFound
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance
 from engine.organisation import get_unit
@@ -67,6 +67,40 @@ def start(
     )
     opened = apply_snapshot(session, instance, snapshot, now=at, actor=actor)
     return to_info(instance, definition.version, tuple(t.id for t in opened))
+
+
+ALL_ACCEPTED = "all_reports_accepted"
+
+
+def route_events(
+    session: Session, runtime: ProcessRuntime, instance: ProcessInstance, *, at: datetime, actor: Actor
+) -> None:
+    """Tell a parent what its children did: when the last report of a period is accepted, signal it.
+
+    Counting happens in SQL; siblings are never loaded.
+    """
+    report = reports.for_instance(session, instance.id)
+    if report is None or report.status != "accepted" or instance.parent_id is None:
+        return
+    if reports.unaccepted_count(session, report.period_id) > 0:
+        return
+    parent = lock(session, instance.parent_id)
+    if parent is None or parent.status != "running":
+        return
+    snapshot = runtime.signal(stored(session, parent), ALL_ACCEPTED, at)
+    if snapshot is None:
+        return
+    audit.record(
+        session,
+        at=at,
+        actor=actor,
+        action="period.all_accepted",
+        object_type="instance",
+        object_id=parent.id,
+        instance_id=parent.id,
+        details={"period_id": report.period_id},
+    )
+    apply_snapshot(session, parent, snapshot, now=at, actor=actor)
 
 
 def get(session: Session, instance_id: int) -> ProcessInstance:

@@ -12,10 +12,12 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from engine import audit
 from engine.errors import InvalidSubmission, NotFound, NotPermitted
-from engine.models import HumanTask, Membership, Unit, User
+from engine.models import HumanTask, Membership, Unit, UnitGroup, UnitGroupMember, User
+from engine.names import display_name, normalise_name
 from engine.results import Actor, SystemActor, UnitInfo, UserInfo
 
 ROLES = ("drafter", "unit_head", "focal_officer", "leader", "admin")
+LEVELS = ("province", "department", "district", "office", "commune", "party_cell", "enterprise")
 
 _hasher = PasswordHasher()
 
@@ -53,6 +55,20 @@ def require_user(session: Session, actor: Actor) -> User:
     return user
 
 
+def require_known(session: Session, actor: Actor) -> None:
+    """Allow the system and any active user."""
+    if not isinstance(actor, SystemActor):
+        require_user(session, actor)
+
+
+def holds_role(session: Session, actor: Actor, unit_id: int, roles: tuple[str, ...]) -> bool:
+    """Tell whether the actor is the system, an administrator, or holds one of ``roles`` in the unit."""
+    if isinstance(actor, SystemActor):
+        return True
+    held = roles_of(session, actor)
+    return any(role == "admin" for _u, role in held) or any(u == unit_id and r in roles for u, r in held)
+
+
 def require_admin(session: Session, actor: Actor) -> None:
     """Allow the system and users holding the ``admin`` role anywhere."""
     if isinstance(actor, SystemActor):
@@ -62,8 +78,8 @@ def require_admin(session: Session, actor: Actor) -> None:
         raise NotPermitted("Chỉ quản trị viên được làm việc này (administrators only)")
 
 
-def may_act_clause(user_id: int, roles: list[tuple[int, str]]) -> ColumnElement[bool]:
-    """Build the SQL condition "this user may act on the human task"."""
+def may_act_clause(user_ids: list[int], roles: list[tuple[int, str]]) -> ColumnElement[bool]:
+    """Build the SQL condition "one of these users (self and covered colleagues) may act on the task"."""
     by_role = [
         and_(
             HumanTask.unit_id == unit_id,
@@ -73,17 +89,17 @@ def may_act_clause(user_id: int, roles: list[tuple[int, str]]) -> ColumnElement[
         for unit_id, role in roles
     ]
     return or_(
-        HumanTask.assignee_id == user_id,
-        HumanTask.claimed_by_id == user_id,
+        HumanTask.assignee_id.in_(user_ids),
+        HumanTask.claimed_by_id.in_(user_ids),
         *(by_role or [false()]),
     )
 
 
-def may_act(task: HumanTask, user_id: int, roles: list[tuple[int, str]]) -> bool:
+def may_act(task: HumanTask, user_ids: list[int], roles: list[tuple[int, str]]) -> bool:
     """Python twin of ``may_act_clause`` for one loaded task."""
     if task.assignee_id is not None:
-        return task.assignee_id == user_id
-    if task.claimed_by_id == user_id:
+        return task.assignee_id in user_ids
+    if task.claimed_by_id in user_ids:
         return True
     return any(task.unit_id == unit_id and task.role in (None, role) for unit_id, role in roles)
 
@@ -113,12 +129,38 @@ def get_unit(session: Session, unit_id: int) -> Unit:
 
 
 def create_unit(
-    session: Session, *, name: str, level: str, parent_id: int | None, at: datetime, actor: Actor
+    session: Session,
+    *,
+    name: str,
+    level: str,
+    parent_id: int | None,
+    doc_code: str = "",
+    at: datetime,
+    actor: Actor,
 ) -> Unit:
-    """Add a unit (names keep single spaces) and its audit row."""
+    """Add a unit; a sibling with the same normalised name is refused ("Công An huyện" = "Công an huyện")."""
+    if level not in LEVELS:
+        raise InvalidSubmission(
+            "Cấp đơn vị không hợp lệ (unknown level)", {"level": [f"Không có cấp '{level}'."]}
+        )
+    if not name.strip():
+        raise InvalidSubmission("Thiếu tên đơn vị (name required)", {"name": ["Trường này là bắt buộc."]})
     if parent_id is not None:
         get_unit(session, parent_id)
-    unit = Unit(name=" ".join(name.split()), level=level, parent_id=parent_id)
+    key = normalise_name(name)
+    clash = select(Unit.id).where(Unit.name_key == key)
+    clash = (
+        clash.where(Unit.parent_id == parent_id)
+        if parent_id is not None
+        else clash.where(Unit.parent_id.is_(None))
+    )
+    if session.scalar(clash) is not None:
+        raise InvalidSubmission(
+            "Đơn vị đã tồn tại (unit exists)", {"name": ["Đã có đơn vị cùng tên ở cấp này."]}
+        )
+    unit = Unit(
+        name=display_name(name), name_key=key, level=level, parent_id=parent_id, doc_code=doc_code.strip()
+    )
     session.add(unit)
     session.flush()
     audit.record(
@@ -131,6 +173,39 @@ def create_unit(
         details={"name": unit.name, "level": level},
     )
     return unit
+
+
+def find_units(session: Session, name: str) -> list[Unit]:
+    """Units whose name matches ``name`` after normalisation (several when names repeat across parents)."""
+    return list(session.scalars(select(Unit).where(Unit.name_key == normalise_name(name)).order_by(Unit.id)))
+
+
+def create_group(
+    session: Session, *, name: str, unit_ids: list[int], at: datetime, actor: Actor
+) -> UnitGroup:
+    """Add a named unit group with its members."""
+    key = normalise_name(name)
+    if not key:
+        raise InvalidSubmission("Thiếu tên nhóm (name required)", {"name": ["Trường này là bắt buộc."]})
+    if session.scalar(select(UnitGroup.id).where(UnitGroup.name_key == key)) is not None:
+        raise InvalidSubmission("Nhóm đơn vị đã tồn tại (group exists)", {"name": ["Đã có nhóm cùng tên."]})
+    group = UnitGroup(name=display_name(name), name_key=key)
+    session.add(group)
+    session.flush()
+    for unit_id in dict.fromkeys(unit_ids):
+        get_unit(session, unit_id)
+        session.add(UnitGroupMember(group_id=group.id, unit_id=unit_id))
+    audit.record(
+        session,
+        at=at,
+        actor=actor,
+        action="unit_group.created",
+        object_type="unit_group",
+        object_id=group.id,
+        details={"name": group.name, "units": len(unit_ids)},
+    )
+    session.flush()
+    return group
 
 
 def create_user(

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit
+from engine import audit, escalations, reports
 from engine.errors import ScriptFailed
 from engine.models import HumanTask, ProcessInstance, Timer, User
 from engine.results import Actor, HumanTaskInfo
@@ -36,7 +36,28 @@ def apply_snapshot(
         )
     opened = _project_human_tasks(session, instance, snapshot, now=now, actor=actor)
     _project_timers(session, instance, snapshot, now=now)
+    project_current_step(session, instance)
+    escalations.run_requested(session, instance, snapshot.actions, at=now, actor=actor)
+    reports.follow_instance(session, instance, at=now)
+    reports.follow_period_instance(session, instance, at=now)
     return opened
+
+
+def project_current_step(session: Session, instance: ProcessInstance) -> None:
+    """Record where the instance waits: its oldest open task, who holds it, since when."""
+    row = session.scalars(
+        select(HumanTask)
+        .where(HumanTask.instance_id == instance.id, HumanTask.status == "open")
+        .order_by(HumanTask.id)
+        .limit(1)
+    ).first()
+    instance.current_step = row.task_name if row else None
+    instance.current_step_title = row.title if row else None
+    instance.step_unit_id = row.unit_id if row else None
+    instance.step_role = row.role if row else None
+    instance.step_holder_id = (row.claimed_by_id or row.assignee_id) if row else None
+    instance.step_since = row.created_at if row else None
+    instance.step_due_at = row.due_at if row else None
 
 
 def _project_human_tasks(

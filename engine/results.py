@@ -31,6 +31,15 @@ class UnitInfo:
 
 
 @dataclass(frozen=True)
+class UnitGroupInfo:
+    """A named unit group and its members."""
+
+    id: int
+    name: str
+    unit_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class UserInfo:
     """A user and the roles held, as ``(unit_id, role)`` pairs."""
 

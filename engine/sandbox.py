@@ -39,44 +39,160 @@ _FILENAME = "<script>"
 _MAX_RESULT_DEPTH = 32
 
 #: Attribute names a script may read; everything else (and anything starting with ``_``) is refused.
-ALLOWED_ATTRIBUTES = frozenset({
-    "lower", "upper", "strip", "lstrip", "rstrip", "split", "rsplit", "splitlines", "startswith",
-    "endswith", "replace", "join", "find", "rfind", "count", "isdigit", "isalpha", "isalnum", "isnumeric",
-    "isspace", "isupper", "islower", "title", "capitalize", "casefold",
-    "get", "keys", "values", "items", "append", "extend", "insert", "pop", "remove", "index", "sort",
-    "reverse", "copy", "clear", "setdefault", "update", "add", "discard", "union", "intersection",
-    "difference", "year", "month", "day", "hour", "minute", "second", "microsecond", "weekday",
-    "isoweekday", "isoformat", "date", "time", "days", "seconds", "microseconds", "total_seconds",
-})
+ALLOWED_ATTRIBUTES = frozenset(
+    {
+        "lower",
+        "upper",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "split",
+        "rsplit",
+        "splitlines",
+        "startswith",
+        "endswith",
+        "replace",
+        "join",
+        "find",
+        "rfind",
+        "count",
+        "isdigit",
+        "isalpha",
+        "isalnum",
+        "isnumeric",
+        "isspace",
+        "isupper",
+        "islower",
+        "title",
+        "capitalize",
+        "casefold",
+        "get",
+        "keys",
+        "values",
+        "items",
+        "append",
+        "extend",
+        "insert",
+        "pop",
+        "remove",
+        "index",
+        "sort",
+        "reverse",
+        "copy",
+        "clear",
+        "setdefault",
+        "update",
+        "add",
+        "discard",
+        "union",
+        "intersection",
+        "difference",
+        "year",
+        "month",
+        "day",
+        "hour",
+        "minute",
+        "second",
+        "microsecond",
+        "weekday",
+        "isoweekday",
+        "isoformat",
+        "date",
+        "time",
+        "days",
+        "seconds",
+        "microseconds",
+        "total_seconds",
+    }
+)
 #: Names refused statically because they are well-known escape hatches.
-FORBIDDEN_NAMES = frozenset({
-    "open", "eval", "exec", "compile", "getattr", "setattr", "delattr", "hasattr", "globals", "locals",
-    "vars", "dir", "type", "object", "super", "breakpoint", "input", "help", "memoryview", "exit", "quit",
-    "classmethod", "staticmethod", "property",
-})
+FORBIDDEN_NAMES = frozenset(
+    {
+        "open",
+        "eval",
+        "exec",
+        "compile",
+        "getattr",
+        "setattr",
+        "delattr",
+        "hasattr",
+        "globals",
+        "locals",
+        "vars",
+        "dir",
+        "type",
+        "object",
+        "super",
+        "breakpoint",
+        "input",
+        "help",
+        "memoryview",
+        "exit",
+        "quit",
+        "classmethod",
+        "staticmethod",
+        "property",
+    }
+)
 _FORBIDDEN_NODES: dict[type[ast.AST], str] = {
-    ast.Import: "import", ast.ImportFrom: "from ... import", ast.Global: "global",
-    ast.Nonlocal: "nonlocal", ast.ClassDef: "class", ast.FunctionDef: "def",
-    ast.AsyncFunctionDef: "async def", ast.Await: "await", ast.Yield: "yield",
-    ast.YieldFrom: "yield from", ast.With: "with", ast.AsyncWith: "async with",
-    ast.AsyncFor: "async for", ast.Match: "match", ast.TryStar: "except*",
+    ast.Import: "import",
+    ast.ImportFrom: "from ... import",
+    ast.Global: "global",
+    ast.Nonlocal: "nonlocal",
+    ast.ClassDef: "class",
+    ast.FunctionDef: "def",
+    ast.AsyncFunctionDef: "async def",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield from",
+    ast.With: "with",
+    ast.AsyncWith: "async with",
+    ast.AsyncFor: "async for",
+    ast.Match: "match",
+    ast.TryStar: "except*",
     ast.AnnAssign: "type annotations",
 }
 # Nodes that can make a script run for a long time: only then is the tracer installed.
-_SLOW_NODES = (ast.Call, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
-               ast.While, ast.For, ast.Try)
+_SLOW_NODES = (
+    ast.Call,
+    ast.Lambda,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+    ast.While,
+    ast.For,
+    ast.Try,
+)
 _SAFE_EXCEPTIONS: dict[str, type[Exception]] = {
-    e.__name__: e for e in (Exception, ValueError, KeyError, TypeError, ZeroDivisionError,
-                            IndexError, ArithmeticError, LookupError)
+    e.__name__: e
+    for e in (
+        Exception,
+        ValueError,
+        KeyError,
+        TypeError,
+        ZeroDivisionError,
+        IndexError,
+        ArithmeticError,
+        LookupError,
+    )
 }
 _GUARDED_METHODS = frozenset({"replace", "join", "extend", "update", "union"})
 _BINOPS: dict[type[ast.operator], str] = {
-    ast.Add: "add", ast.Mult: "mul", ast.Pow: "pow", ast.LShift: "lshift", ast.Mod: "mod"}
+    ast.Add: "add",
+    ast.Mult: "mul",
+    ast.Pow: "pow",
+    ast.LShift: "lshift",
+    ast.Mod: "mod",
+}
 # op -> (binary operator, in-place operator, symbol for messages)
 _OPS: dict[str, tuple[Callable[[Any, Any], Any], Callable[[Any, Any], Any], str]] = {
-    "add": (operator.add, operator.iadd, "'+'"), "mul": (operator.mul, operator.imul, "'*'"),
-    "pow": (operator.pow, operator.ipow, "'**'"), "lshift": (operator.lshift, operator.ilshift, "'<<'"),
-    "mod": (operator.mod, operator.imod, "'%'")}
+    "add": (operator.add, operator.iadd, "'+'"),
+    "mul": (operator.mul, operator.imul, "'*'"),
+    "pow": (operator.pow, operator.ipow, "'**'"),
+    "lshift": (operator.lshift, operator.ilshift, "'<<'"),
+    "mod": (operator.mod, operator.imod, "'%'"),
+}
 _SEQ = (str, bytes, list, tuple)
 _ATOMS = (type(None), bool, int, float, datetime.date, datetime.time, datetime.timedelta)
 _PERCENT_SPEC = re.compile(r"[#0 +-]*(\*|\d*)(?:\.(\*|\d*))?[hlL]?")
@@ -156,11 +272,15 @@ class _Checker(ast.NodeVisitor):
     def visit_Attribute(self, node: ast.Attribute) -> None:
         self.generic_visit(node)  # inner names first, so the message names the first problem
         if node.attr not in ALLOWED_ATTRIBUTES:
-            raise _refused(node, f"không được dùng thuộc tính '{node.attr}'",
-                           f"attribute '{node.attr}' is not allowed")
+            raise _refused(
+                node, f"không được dùng thuộc tính '{node.attr}'", f"attribute '{node.attr}' is not allowed"
+            )
         if not isinstance(node.ctx, ast.Load):
-            raise _refused(node, f"không được gán thuộc tính '{node.attr}'",
-                           f"assigning attribute '{node.attr}' is not allowed")
+            raise _refused(
+                node,
+                f"không được gán thuộc tính '{node.attr}'",
+                f"assigning attribute '{node.attr}' is not allowed",
+            )
 
     def visit_Try(self, node: ast.Try) -> None:
         if node.finalbody:
@@ -173,8 +293,11 @@ class _Checker(ast.NodeVisitor):
             isinstance(t, ast.Name) and t.id in _SAFE_EXCEPTIONS
             for t in (node.type.elts if isinstance(node.type, ast.Tuple) else [node.type])
         ):
-            raise _refused(node, f"'except' phải nêu tên lỗi trong: {allowed}",
-                           f"'except' must name exceptions among: {allowed}")
+            raise _refused(
+                node,
+                f"'except' phải nêu tên lỗi trong: {allowed}",
+                f"'except' must name exceptions among: {allowed}",
+            )
         if node.name is not None:
             self._name(node.name, node, True)
         self.generic_visit(node)
@@ -186,17 +309,24 @@ class _Checker(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
-        if (not isinstance(node.ctx, ast.Load) and isinstance(node.slice, ast.Slice)
-                and id(node) not in self.simple_slices):
-            raise _refused(node, "chỉ được gán lát cắt dạng 'x[a:b] = giá_trị'",
-                           "slice assignment is only allowed as 'x[a:b] = value'")
+        if (
+            not isinstance(node.ctx, ast.Load)
+            and isinstance(node.slice, ast.Slice)
+            and id(node) not in self.simple_slices
+        ):
+            raise _refused(
+                node,
+                "chỉ được gán lát cắt dạng 'x[a:b] = giá_trị'",
+                "slice assignment is only allowed as 'x[a:b] = value'",
+            )
         self.generic_visit(node)
 
     def visit_FormattedValue(self, node: ast.FormattedValue) -> None:
         spec = node.format_spec
         if isinstance(spec, ast.JoinedStr) and not all(isinstance(v, ast.Constant) for v in spec.values):
-            raise _refused(node, "định dạng trong f-string phải là hằng số",
-                           "f-string format specs must be constant")
+            raise _refused(
+                node, "định dạng trong f-string phải là hằng số", "f-string format specs must be constant"
+            )
         self.visit(node.value)
 
 
@@ -296,8 +426,11 @@ def _compile(source: str, mode: str, max_source_length: int) -> tuple[CodeType, 
     if mode not in ("eval", "exec"):
         raise ValueError(f"mode must be 'eval' or 'exec', not {mode!r}")
     if len(source) > max_source_length:
-        raise _refused(None, f"mã nguồn dài {len(source)} ký tự, tối đa {max_source_length}",
-                       f"source has {len(source)} characters, the maximum is {max_source_length}")
+        raise _refused(
+            None,
+            f"mã nguồn dài {len(source)} ký tự, tối đa {max_source_length}",
+            f"source has {len(source)} characters, the maximum is {max_source_length}",
+        )
     try:
         tree = ast.parse(source, _FILENAME, mode)
         checker = _Checker()
@@ -305,8 +438,10 @@ def _compile(source: str, mode: str, max_source_length: int) -> tuple[CodeType, 
         tree = ast.fix_missing_locations(_Rewriter().visit(tree))
         return compile(tree, _FILENAME, mode, dont_inherit=True), checker.slow
     except SyntaxError as exc:
-        raise UnsafeScript(f"Kịch bản có lỗi cú pháp ở dòng {exc.lineno}: {exc.msg} "
-                           f"(script has a syntax error at line {exc.lineno}: {exc.msg})") from None
+        raise UnsafeScript(
+            f"Kịch bản có lỗi cú pháp ở dòng {exc.lineno}: {exc.msg} "
+            f"(script has a syntax error at line {exc.lineno}: {exc.msg})"
+        ) from None
     except (RecursionError, MemoryError):
         raise _refused(None, "mã nguồn lồng nhau quá sâu", "the source is nested too deeply") from None
     except ValueError as exc:  # e.g. null bytes
@@ -343,15 +478,21 @@ def _make_guards(limits: SandboxLimits) -> dict[str, Any]:
 
     def size(n: int, what: str) -> None:
         if n > max_len:
-            raise _Abort(ScriptLimitExceeded(
-                f"Kịch bản vượt giới hạn kích thước: {what} tạo giá trị dài {n} (tối đa {max_len}) "
-                f"(script limit exceeded: {what} would build a value of length {n} > {max_len})"))
+            raise _Abort(
+                ScriptLimitExceeded(
+                    f"Kịch bản vượt giới hạn kích thước: {what} tạo giá trị dài {n} (tối đa {max_len}) "
+                    f"(script limit exceeded: {what} would build a value of length {n} > {max_len})"
+                )
+            )
 
     def bits(n: int, what: str) -> None:
         if n > max_bits:
-            raise _Abort(ScriptLimitExceeded(
-                f"Kịch bản vượt giới hạn số nguyên: {what} tạo số khoảng {n} bit (tối đa {max_bits}) "
-                f"(script limit exceeded: {what} would build an integer of about {n} bits > {max_bits})"))
+            raise _Abort(
+                ScriptLimitExceeded(
+                    f"Kịch bản vượt giới hạn số nguyên: {what} tạo số khoảng {n} bit (tối đa {max_bits}) "
+                    f"(script limit exceeded: {what} would build an integer of about {n} bits > {max_bits})"
+                )
+            )
 
     def percent(fmt: str | bytes, args: Any) -> None:
         text = fmt.decode("latin-1") if isinstance(fmt, bytes) else fmt
@@ -392,6 +533,7 @@ def _make_guards(limits: SandboxLimits) -> dict[str, Any]:
             if isinstance(result, _SEQ):
                 size(len(result), symbol)
             return result
+
         return guarded
 
     def iop(op: str, a: Any, b: Any) -> Any:
@@ -458,6 +600,7 @@ def _make_guards(limits: SandboxLimits) -> dict[str, Any]:
                 if not isinstance(self, kind):
                     raise TypeError(f"'{kind.__name__}.{name}' needs a '{kind.__name__}' object")
                 return method(self, name)(*args, **kwargs)
+
             return unbound
         bound = getattr(obj, name)
         if isinstance(obj, (str, bytes)) and name in ("replace", "join"):
@@ -501,17 +644,55 @@ def _make_guards(limits: SandboxLimits) -> dict[str, Any]:
 
     return {
         **{f"_sb_{op}": binop(op) for op in _OPS},
-        "_sb_iop": iop, "_sb_iitem": iitem, "_sb_setslice": setslice, "_sb_cat": cat,
-        "_sb_star": _Star, "_sb_fstr": fstr, "_sb_method": method,
-        "range": safe_range, "sum": safe_sum, "round": safe_round, "zip": safe_zip, "iter": safe_iter,
+        "_sb_iop": iop,
+        "_sb_iitem": iitem,
+        "_sb_setslice": setslice,
+        "_sb_cat": cat,
+        "_sb_star": _Star,
+        "_sb_fstr": fstr,
+        "_sb_method": method,
+        "range": safe_range,
+        "sum": safe_sum,
+        "round": safe_round,
+        "zip": safe_zip,
+        "iter": safe_iter,
     }
 
 
 _SAFE_BUILTINS: dict[str, Any] = {
-    f.__name__: f for f in (abs, all, any, bool, dict, divmod, enumerate, filter, float, frozenset, int,
-                            len, list, map, max, min, next, reversed, set, sorted, str, tuple)
-} | {"True": True, "False": False, "None": None, "datetime": datetime.datetime,
-     "date": datetime.date, "timedelta": datetime.timedelta}
+    f.__name__: f
+    for f in (
+        abs,
+        all,
+        any,
+        bool,
+        dict,
+        divmod,
+        enumerate,
+        filter,
+        float,
+        frozenset,
+        int,
+        len,
+        list,
+        map,
+        max,
+        min,
+        next,
+        reversed,
+        set,
+        sorted,
+        str,
+        tuple,
+    )
+} | {
+    "True": True,
+    "False": False,
+    "None": None,
+    "datetime": datetime.datetime,
+    "date": datetime.date,
+    "timedelta": datetime.timedelta,
+}
 
 
 def _tick() -> None:
@@ -547,8 +728,9 @@ class Sandbox:
     Instances are stateless between calls and may be shared between threads.
     """
 
-    def __init__(self, limits: SandboxLimits | None = None,
-                 functions: Mapping[str, Callable[..., Any]] | None = None) -> None:
+    def __init__(
+        self, limits: SandboxLimits | None = None, functions: Mapping[str, Callable[..., Any]] | None = None
+    ) -> None:
         self.limits = limits or SandboxLimits()
         guards = _make_guards(self.limits)
         names = _SAFE_BUILTINS | {k: v for k, v in guards.items() if not k.startswith("_")}
@@ -557,7 +739,10 @@ class Sandbox:
                 raise ValueError(f"helper name {name!r} must be an identifier not starting with '_'")
             names[name] = function
         self._injected: dict[str, Any] = {
-            "__builtins__": names, "_sb_tick": _tick, "_sb_alive": _tick, **_SAFE_EXCEPTIONS,
+            "__builtins__": names,
+            "_sb_tick": _tick,
+            "_sb_alive": _tick,
+            **_SAFE_EXCEPTIONS,
             **{k: v for k, v in guards.items() if k.startswith("_")},
         }
 
@@ -607,16 +792,22 @@ class Sandbox:
 
             def tracer(frame: FrameType, event: str, arg: Any) -> Any:
                 if now() > deadline:
-                    raise _Abort(ScriptTimeout(
-                        f"Kịch bản chạy quá thời gian cho phép ({self.limits.time_limit_s} giây) "
-                        f"(script exceeded the time limit of {self.limits.time_limit_s} s)"))
+                    raise _Abort(
+                        ScriptTimeout(
+                            f"Kịch bản chạy quá thời gian cho phép ({self.limits.time_limit_s} giây) "
+                            f"(script exceeded the time limit of {self.limits.time_limit_s} s)"
+                        )
+                    )
                 return tracer
 
             def alive() -> None:  # called first in every except block
                 if sys.gettrace() is not tracer:
-                    raise _Abort(ScriptFailed(
-                        "Kịch bản bị dừng: mất kiểm soát thời gian, thường do đệ quy quá sâu "
-                        "(script stopped: time control was lost, usually by too deep recursion)"))
+                    raise _Abort(
+                        ScriptFailed(
+                            "Kịch bản bị dừng: mất kiểm soát thời gian, thường do đệ quy quá sâu "
+                            "(script stopped: time control was lost, usually by too deep recursion)"
+                        )
+                    )
 
             scope["_sb_alive"] = alive
             previous = sys.gettrace()
@@ -645,17 +836,21 @@ class Sandbox:
                 if len(obj) > max_len:
                     raise ScriptLimitExceeded(
                         f"Giá trị '{name}' dài {len(obj)}, vượt giới hạn {max_len} "
-                        f"(script limit exceeded: value '{name}' has length {len(obj)} > {max_len})")
+                        f"(script limit exceeded: value '{name}' has length {len(obj)} > {max_len})"
+                    )
                 if isinstance(obj, (str, bytes)) or id(obj) in seen:
                     continue
                 if depth >= _MAX_RESULT_DEPTH:
                     raise ScriptLimitExceeded(
                         f"Giá trị '{name}' lồng nhau quá {_MAX_RESULT_DEPTH} tầng (script limit exceeded: "
-                        f"value '{name}' is nested more than {_MAX_RESULT_DEPTH} levels deep)")
+                        f"value '{name}' is nested more than {_MAX_RESULT_DEPTH} levels deep)"
+                    )
                 seen.add(id(obj))
                 items = [*obj.keys(), *obj.values()] if isinstance(obj, dict) else obj
                 stack.extend((item, depth + 1) for item in items if type(item) not in _ATOMS)
             elif callable(obj) or isinstance(obj, (ModuleType, Iterator, BaseException)):
                 kind = type(obj).__name__
-                raise ScriptFailed(f"Giá trị '{name}' chứa đối tượng không lưu được: {kind} "
-                                   f"(value '{name}' contains an object that cannot be stored: {kind})")
+                raise ScriptFailed(
+                    f"Giá trị '{name}' chứa đối tượng không lưu được: {kind} "
+                    f"(value '{name}' contains an object that cannot be stored: {kind})"
+                )

@@ -14,14 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
 
-from engine import audit, definitions, instances, organisation, sweeper, tasks
-from engine.clock import Clock
-from engine.db import unit_of_work
+from engine import audit, definitions, instances, sweeper, tasks
+from engine.authority import acting_for
 from engine.errors import InvalidSubmission
 from engine.models import AuditEvent, HumanTask, User
-from engine.organisation import may_act_clause, require_admin, require_user, roles_of
+from engine.organisation import may_act_clause, require_admin, require_user
 from engine.projection import to_task_info
 from engine.results import (
     Actor,
@@ -33,31 +31,21 @@ from engine.results import (
     SweepResult,
     TaskDetail,
     TimerFiring,
-    UnitInfo,
-    UserInfo,
 )
 from engine.schema import upgrade_database
-from engine.settings import Settings
-from engine.spiff import ProcessRuntime
+from engine.service_base import EngineBase
+from engine.service_org import OrganisationMethods
+from engine.service_plans import PlanMethods
 
 MAX_REASON_LENGTH = 2000
 
 
-class WorkflowEngine:
-    """The facade web/, the CLI and workers call. Build it with ``engine.build_engine``."""
+class WorkflowEngine(OrganisationMethods, PlanMethods, EngineBase):
+    """The facade web/, the CLI and workers call. Build it with ``engine.build_engine``.
 
-    def __init__(
-        self, *, settings: Settings, sessions: sessionmaker[Session], runtime: ProcessRuntime, clock: Clock
-    ) -> None:
-        self.settings = settings
-        self._sessions = sessions
-        self._runtime = runtime
-        self._clock = clock
-        self._is_postgres = sessions.kw["bind"].dialect.name == "postgresql"
-
-    def now(self) -> datetime:
-        """Return the engine's current time (its clock), for callers that compute deadlines."""
-        return self._clock()
+    Organisation methods are in ``engine.service_org``, plans and periods in
+    ``engine.service_plans``; this module holds the workflow core.
+    """
 
     # -- database ---------------------------------------------------------------------------
 
@@ -71,51 +59,8 @@ class WorkflowEngine:
 
     def is_database_empty(self) -> bool:
         """Tell whether nothing was ever loaded (no user exists); used by ``plancycle demo``."""
-        with unit_of_work(self._sessions, write=False) as session:
+        with self._work(write=False) as session:
             return session.scalar(select(func.count(User.id))) == 0
-
-    # -- organisation -----------------------------------------------------------------------
-
-    def create_unit(self, name: str, *, level: str, parent_id: int | None = None, actor: Actor) -> UnitInfo:
-        """Create a unit under ``parent_id``; administrators only."""
-        with unit_of_work(self._sessions, write=True) as session:
-            require_admin(session, actor)
-            unit = organisation.create_unit(
-                session, name=name, level=level, parent_id=parent_id, at=self._clock(), actor=actor
-            )
-            return organisation.to_unit_info(unit)
-
-    def create_user(
-        self, login: str, full_name: str, *, password: str | None = None, actor: Actor
-    ) -> UserInfo:
-        """Create a user; administrators only. Raises ``InvalidSubmission`` for a taken login."""
-        with unit_of_work(self._sessions, write=True) as session:
-            require_admin(session, actor)
-            user = organisation.create_user(
-                session, login=login, full_name=full_name, password=password, at=self._clock(), actor=actor
-            )
-            return organisation.to_user_info(session, user)
-
-    def grant_role(self, user_id: int, unit_id: int, role: str, *, actor: Actor) -> UserInfo:
-        """Give a user a role in a unit; administrators only."""
-        with unit_of_work(self._sessions, write=True) as session:
-            require_admin(session, actor)
-            user = organisation.grant_role(
-                session, user_id=user_id, unit_id=unit_id, role=role, at=self._clock(), actor=actor
-            )
-            return organisation.to_user_info(session, user)
-
-    def get_user(self, user_id: int, *, actor: Actor) -> UserInfo:
-        """Return a user; users may read themselves, administrators anyone."""
-        with unit_of_work(self._sessions, write=False) as session:
-            if actor != user_id:
-                require_admin(session, actor)
-            return organisation.to_user_info(session, organisation.get_user(session, user_id))
-
-    def authenticate(self, login: str, password: str) -> UserInfo:
-        """Check a login and password; raise ``NotPermitted`` with one message for every failure."""
-        with unit_of_work(self._sessions, write=False) as session:
-            return organisation.to_user_info(session, organisation.authenticate(session, login, password))
 
     # -- definitions ------------------------------------------------------------------------
 
@@ -134,14 +79,14 @@ class WorkflowEngine:
         script or condition, or an unknown form key.
         """
         parsed = self._runtime.parse(document, process_id=process_id, filename=filename)
-        definitions.check_form_keys(parsed, self.settings.forms_dir)
-        with unit_of_work(self._sessions, write=True) as session:
+        definitions.check_references(parsed, self.settings.forms_dir)
+        with self._work(write=True) as session:
             require_admin(session, actor)
             return definitions.store(session, parsed, filename=filename, at=self._clock(), actor=actor)
 
     def list_definitions(self, *, actor: Actor, key: str | None = None) -> list[DefinitionInfo]:
         """List deployed versions, by key and newest first; administrators only."""
-        with unit_of_work(self._sessions, write=False) as session:
+        with self._work(write=False) as session:
             require_admin(session, actor)
             return definitions.list_versions(session, key)
 
@@ -163,7 +108,7 @@ class WorkflowEngine:
         ``unit_id`` becomes the process variable ``unit_id``, which user tasks use as their acting
         unit unless they name another. Administrators and the system only.
         """
-        with unit_of_work(self._sessions, write=True) as session:
+        with self._work(write=True) as session:
             require_admin(session, actor)
             definition = definitions.find(session, process_key, version)
             return instances.start(
@@ -180,7 +125,7 @@ class WorkflowEngine:
 
     def get_instance(self, instance_id: int, *, actor: Actor) -> InstanceInfo:
         """Return an instance; administrators only for now."""
-        with unit_of_work(self._sessions, write=False) as session:
+        with self._work(write=False) as session:
             require_admin(session, actor)
             return instances.info(session, instances.get(session, instance_id))
 
@@ -188,11 +133,13 @@ class WorkflowEngine:
 
     def list_inbox(self, *, actor: Actor, limit: int = 100, offset: int = 0) -> list[HumanTaskInfo]:
         """Open tasks the actor may act on (assigned, claimed, or open to their unit and role)."""
-        with unit_of_work(self._sessions, write=False) as session:
+        with self._work(write=False) as session:
             user = require_user(session, actor)
             rows = session.scalars(
                 select(HumanTask)
-                .where(HumanTask.status == "open", may_act_clause(user.id, roles_of(session, user.id)))
+                .where(
+                    HumanTask.status == "open", may_act_clause(*acting_for(session, user.id, self.today()))
+                )
                 .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
                 .limit(limit)
                 .offset(offset)
@@ -201,17 +148,17 @@ class WorkflowEngine:
 
     def count_open_tasks(self, *, actor: Actor) -> int:
         """Count the open tasks the actor may act on (for navigation badges)."""
-        with unit_of_work(self._sessions, write=False) as session:
+        with self._work(write=False) as session:
             user = require_user(session, actor)
-            clause = may_act_clause(user.id, roles_of(session, user.id))
+            clause = may_act_clause(*acting_for(session, user.id, self.today()))
             count = session.scalar(select(func.count(HumanTask.id)).where(HumanTask.status == "open", clause))
             return int(count or 0)
 
     def open_task(self, task_id: int, *, actor: Actor) -> TaskDetail:
         """Return a task the actor may act on, with the current values of its form fields."""
-        with unit_of_work(self._sessions, write=False) as session:
+        with self._work(write=False) as session:
             user = require_user(session, actor)
-            row = tasks.visible(session, task_id, user.id)
+            row = tasks.visible(session, task_id, user.id, self.today())
             values = tasks.form_values(session, self._runtime, row, self.settings.forms_dir)
             return TaskDetail(task=to_task_info(row), values=values)
 
@@ -224,9 +171,9 @@ class WorkflowEngine:
         return self._set_claim(task_id, actor=actor, version=version, claim=False)
 
     def _set_claim(self, task_id: int, *, actor: Actor, version: int | None, claim: bool) -> HumanTaskInfo:
-        with unit_of_work(self._sessions, write=True) as session:
+        with self._work(write=True) as session:
             user = require_user(session, actor)
-            row = tasks.locked_open(session, task_id, user.id, version)
+            row = tasks.locked_open(session, task_id, user.id, version, self.today())
             tasks.set_claim(session, row, user, claim=claim, at=self._clock())
             return to_task_info(row)
 
@@ -279,7 +226,7 @@ class WorkflowEngine:
         action: str,
         reason: str | None,
     ) -> SubmitResult:
-        with unit_of_work(self._sessions, write=True) as session:
+        with self._work(write=True) as session:
             user = require_user(session, actor)
             return tasks.complete(
                 session,
@@ -293,6 +240,7 @@ class WorkflowEngine:
                 reason=reason,
                 forms_dir=self.settings.forms_dir,
                 at=self._clock(),
+                on_day=self.today(),
             )
 
     # -- timers -----------------------------------------------------------------------------
@@ -303,11 +251,11 @@ class WorkflowEngine:
         Safe to run in several processes at once (see ``engine.sweeper.fire_one``).
         """
         moment = now or self._clock()
-        with unit_of_work(self._sessions, write=False) as session:
+        with self._work(write=False) as session:
             due_ids = sweeper.due_timer_ids(session, moment, limit or self.settings.timer_batch_size)
         fired: list[TimerFiring] = []
         for timer_id in due_ids:
-            with unit_of_work(self._sessions, write=True) as session:
+            with self._work(write=True) as session:
                 firing = sweeper.fire_one(
                     session, self._runtime, timer_id, moment, skip_locked=self._is_postgres
                 )
@@ -321,7 +269,7 @@ class WorkflowEngine:
         self, *, actor: Actor, instance_id: int | None = None, action: str | None = None, limit: int = 200
     ) -> list[AuditEntry]:
         """Return audit rows, oldest first; administrators only for now."""
-        with unit_of_work(self._sessions, write=False) as session:
+        with self._work(write=False) as session:
             require_admin(session, actor)
             query = select(AuditEvent).order_by(AuditEvent.id).limit(limit)
             if instance_id is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import forms
-from engine import audit, definitions, instances
+from engine import audit, definitions, instances, reports
+from engine.authority import acting_for
 from engine.errors import InvalidSubmission, NotFound, NotPermitted, StaleTask
 from engine.models import HumanTask, User
-from engine.organisation import may_act, roles_of
+from engine.organisation import may_act
 from engine.projection import apply_snapshot, to_task_info
 from engine.results import SubmitResult
 from engine.spiff import ProcessRuntime
@@ -22,20 +23,20 @@ from engine.spiff import ProcessRuntime
 STALE = "Nhiệm vụ đã thay đổi, vui lòng tải lại (this task changed, please reload)"
 
 
-def visible(session: Session, task_id: int, user_id: int) -> HumanTask:
+def visible(session: Session, task_id: int, user_id: int, on_day: date) -> HumanTask:
     """Return a task the user may act on (or completed); ``NotFound`` otherwise."""
     row = session.get(HumanTask, task_id)
     if row is None or not (
-        may_act(row, user_id, roles_of(session, user_id)) or row.completed_by_id == user_id
+        may_act(row, *acting_for(session, user_id, on_day)) or row.completed_by_id == user_id
     ):
         # The same answer for "missing" and "not yours": ids of other units' tasks leak nothing.
         raise NotFound(f"Không tìm thấy nhiệm vụ {task_id} (no such task)")
     return row
 
 
-def locked_open(session: Session, task_id: int, user_id: int, version: int | None) -> HumanTask:
+def locked_open(session: Session, task_id: int, user_id: int, version: int | None, on_day: date) -> HumanTask:
     """Lock the task's instance and return the task, still open and at ``version`` (if given)."""
-    row = visible(session, task_id, user_id)
+    row = visible(session, task_id, user_id, on_day)
     instances.lock(session, row.instance_id)
     session.refresh(row)
     if row.status != "open" or (version is not None and row.version != version):
@@ -66,6 +67,9 @@ def set_claim(session: Session, row: HumanTask, user: User, *, claim: bool, at: 
         raise NotPermitted("Bạn không giữ nhiệm vụ này (you do not hold this task)")
     row.claimed_by_id = user.id if claim else None
     row.version += 1
+    instance = instances.get(session, row.instance_id)
+    if instance.current_step == row.task_name:
+        instance.step_holder_id = row.claimed_by_id or row.assignee_id
     audit.record(
         session,
         at=at,
@@ -90,9 +94,10 @@ def complete(
     reason: str | None,
     forms_dir: Path | None,
     at: datetime,
+    on_day: date,
 ) -> SubmitResult:
     """Complete a task under its instance's lock; a repeated ``request_id`` returns the first result."""
-    row = visible(session, task_id, user.id)
+    row = visible(session, task_id, user.id, on_day)
     instance = instances.lock(session, row.instance_id)
     assert instance is not None  # noqa: S101 - the foreign key guarantees it; narrows the type
     session.refresh(row)
@@ -120,6 +125,7 @@ def complete(
     details: dict[str, Any] = {"task": row.task_name, "action": action}
     if reason is not None:
         details["reason"] = reason
+    reports.note_completed_task(session, row, action, values, at=at)
     audit.record(
         session,
         at=at,
@@ -131,6 +137,7 @@ def complete(
         details=details,
     )
     apply_snapshot(session, instance, snapshot, now=at, actor=user.id)
+    instances.route_events(session, runtime, instance, at=at, actor=user.id)
     return result(session, row, was_repeat=False)
 
 

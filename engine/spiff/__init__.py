@@ -1,5 +1,6 @@
 """The only package that imports SpiffWorkflow: parsing, serialization, sandboxed scripts, the runner."""
 
+from engine.spiff.actions import ActionRequest
 from engine.spiff.runner import (
     OpenUserTask,
     ParsedDefinition,
@@ -10,6 +11,7 @@ from engine.spiff.runner import (
 )
 
 __all__ = [
+    "ActionRequest",
     "OpenUserTask",
     "ParsedDefinition",
     "ProcessRuntime",

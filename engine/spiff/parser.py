@@ -26,11 +26,12 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
     CamundaIntermediateCatchEventParser,
     CamundaStartEventParser,
 )
-from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, UserTaskParser
+from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, CamundaTaskParser, UserTaskParser
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from engine.errors import DefinitionProblem, InvalidDefinition
+from engine.spiff.actions import ActionTask
 from engine.spiff.timers import TIMER_CLASSES
 
 WHO_MAY_ACT_ATTRIBUTES = ("assignee", "candidateGroups", "candidateUsers", "dueDate")
@@ -79,6 +80,8 @@ class PlanCycleParser(CamundaParser):
         full_tag("startEvent"): (_StartEventParser, StartEvent),
         full_tag("intermediateCatchEvent"): (_CatchEventParser, IntermediateCatchEvent),
         full_tag("boundaryEvent"): (_BoundaryEventParser, BoundaryEvent),
+        # Service tasks carry named engine actions in their camunda:properties.
+        full_tag("serviceTask"): (CamundaTaskParser, ActionTask),
     }
 
 

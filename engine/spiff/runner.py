@@ -15,11 +15,13 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.defaults import ExclusiveGateway, InclusiveGateway, ScriptTask
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     DurationTimerEventDefinition,
     TimerEventDefinition,
 )
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -27,6 +29,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import DefinitionProblem, InvalidDefinition, NotFound, ScriptError, ScriptFailed
 from engine.sandbox import Sandbox
+from engine.spiff.actions import ActionRequest, ActionTask, collecting
 from engine.spiff.clock import running_at
 from engine.spiff.parser import EXTENSION_PREFIX, parse_process
 from engine.spiff.scripting import SandboxScriptEngine
@@ -47,6 +50,7 @@ class ParsedDefinition:
     spec_json: str
     serializer_version: str
     form_keys: tuple[tuple[str, str], ...] = ()
+    actions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,7 @@ class Snapshot:
     waiting_timers: tuple[WaitingTimer, ...]
     completed_task_ids: frozenset[str]
     data: dict[str, Any]
+    actions: tuple[ActionRequest, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,7 @@ class ProcessRuntime:
             spec_json=self.serializer.dump_specs(parsed.spec, parsed.subprocess_specs),
             serializer_version=STATE_FORMAT_VERSION,
             form_keys=tuple(_form_keys(parsed.spec, parsed.subprocess_specs)),
+            actions=tuple(_actions(parsed.spec, parsed.subprocess_specs)),
         )
 
     def _check_scripts(self, spec: Any, subprocess_specs: Mapping[str, Any]) -> list[DefinitionProblem]:
@@ -166,13 +172,13 @@ class ProcessRuntime:
     ) -> Snapshot:
         """Create a workflow, run it to its first wait state and snapshot it."""
         spec, subprocess_specs = self._specs_for(definition_id, load_spec_json)
-        with running_at(now):
+        with running_at(now), collecting() as requested:
             workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=self.script_engine)
             workflow.data.update(data)
             start = workflow.task_tree
             start.data.update(data)
             self._advance(workflow)
-            return self._snapshot(workflow, now, frozenset())
+            return self._snapshot(workflow, now, frozenset(), requested)
 
     def task_data(self, stored: StoredInstance, spiff_task_id: str) -> dict[str, Any]:
         """Return a copy of one task's data (for displaying a form)."""
@@ -183,7 +189,7 @@ class ProcessRuntime:
         self, stored: StoredInstance, spiff_task_id: str, data: Mapping[str, Any], now: datetime
     ) -> Snapshot:
         """Complete a ready user task with ``data`` and advance to the next wait state."""
-        with running_at(now):
+        with running_at(now), collecting() as requested:
             workflow = self._load(stored)
             task = self._task(workflow, spiff_task_id)
             if task.state != TaskState.READY or not isinstance(task.task_spec, UserTask):
@@ -191,15 +197,33 @@ class ProcessRuntime:
             task.data.update(data)
             self._run(task.run)
             self._advance(workflow)
-            return self._snapshot(workflow, now, frozenset({spiff_task_id}))
+            return self._snapshot(workflow, now, frozenset({spiff_task_id}), requested)
 
     def fire_timers(self, stored: StoredInstance, now: datetime) -> Snapshot:
         """Let every due timer of the instance fire, then advance."""
-        with running_at(now):
+        with running_at(now), collecting() as requested:
             workflow = self._load(stored)
             self._run(workflow.refresh_timers)
             self._advance(workflow)
-            return self._snapshot(workflow, now, frozenset())
+            return self._snapshot(workflow, now, frozenset(), requested)
+
+    def signal(self, stored: StoredInstance, name: str, now: datetime) -> Snapshot | None:
+        """Deliver a named signal; ``None`` when the instance is not waiting for it."""
+        with running_at(now), collecting() as requested:
+            workflow = self._load(stored)
+            waiting = [
+                t
+                for t in workflow.get_tasks(state=TaskState.WAITING)
+                if any(
+                    isinstance(d, SignalEventDefinition) and d.name == name
+                    for d in _event_definitions(getattr(t.task_spec, "event_definition", None))
+                )
+            ]
+            if not waiting:
+                return None
+            self._run(lambda: workflow.catch(BpmnEvent(SignalEventDefinition(name))))
+            self._advance(workflow)
+            return self._snapshot(workflow, now, frozenset(), requested)
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -231,15 +255,25 @@ class ProcessRuntime:
         except SpiffWorkflowException as exc:
             raise ScriptFailed(f"Quy trình gặp lỗi khi chạy (the process failed): {exc}") from exc
 
-    def _snapshot(self, workflow: Any, now: datetime, completed: frozenset[str]) -> Snapshot:
+    def _snapshot(
+        self, workflow: Any, now: datetime, completed: frozenset[str], requested: list[ActionRequest]
+    ) -> Snapshot:
         open_tasks = []
         for task in workflow.get_tasks(state=TaskState.READY, manual=True):
             if isinstance(task.task_spec, UserTask):
                 open_tasks.append(self._describe_user_task(task, now))
         timers = []
         for task in workflow.get_tasks(state=TaskState.WAITING):
-            definition = getattr(task.task_spec, "event_definition", None)
-            if isinstance(definition, TimerEventDefinition):
+            # An event-based gateway waits on a composite definition holding its catch events.
+            definition = next(
+                (
+                    d
+                    for d in _event_definitions(getattr(task.task_spec, "event_definition", None))
+                    if isinstance(d, TimerEventDefinition)
+                ),
+                None,
+            )
+            if definition is not None:
                 due = next_due(definition, task.internal_data)
                 if due is not None:
                     timers.append(
@@ -258,6 +292,7 @@ class ProcessRuntime:
             waiting_timers=tuple(timers),
             completed_task_ids=completed,
             data=dict(workflow.data),
+            actions=tuple(requested),
         )
 
     def _describe_user_task(self, task: Any, now: datetime) -> OpenUserTask:
@@ -325,6 +360,16 @@ def _form_keys(spec: Any, subprocess_specs: Mapping[str, Any]) -> list[tuple[str
     return keys
 
 
+def _actions(spec: Any, subprocess_specs: Mapping[str, Any]) -> list[tuple[str, str]]:
+    found = []
+    for process_spec in (spec, *subprocess_specs.values()):
+        for task_spec in process_spec.task_specs.values():
+            if isinstance(task_spec, ActionTask):
+                ext = getattr(task_spec, "extensions", {}) or {}
+                found.append((task_spec.name, str(ext.get("action", "")).strip()))
+    return found
+
+
 def _check_user_tasks(spec: Any, subprocess_specs: Mapping[str, Any]) -> list[DefinitionProblem]:
     problems = []
     for task_spec in _user_tasks(spec, subprocess_specs):
@@ -339,6 +384,13 @@ def _check_user_tasks(spec: Any, subprocess_specs: Mapping[str, Any]) -> list[De
                 )
             )
     return problems
+
+
+def _event_definitions(definition: Any) -> list[Any]:
+    """List a definition and, for a composite (event-based gateway, multiple event), its parts."""
+    if definition is None:
+        return []
+    return [definition, *getattr(definition, "event_definitions", [])]
 
 
 def _timer_kind(definition: Any) -> str:

@@ -13,12 +13,14 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
+from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SPIFF_SERIALIZER_VERSION
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 
+from engine.spiff.actions import ActionTask
 from engine.spiff.timers import TIMER_CLASSES
 
 # Bump the suffix when our own layout of the stored state changes.
@@ -48,6 +50,8 @@ def _build_registry() -> Any:
     config = deepcopy(CAMUNDA_CONFIG)
     for ours in TIMER_CLASSES.values():
         config[ours] = TimerConditionalEventDefinitionConverter
+    # SpiffWorkflow ships no converter for service tasks; ours carry only standard attributes.
+    config[ActionTask] = BpmnTaskSpecConverter
     return BpmnWorkflowSerializer.configure(config)
 
 

@@ -73,7 +73,7 @@ def test_racing_sweepers_fire_each_timer_once(
     start_unit_report(engine, org.commune.id, org.focal.id)  # deploys
     for i in range(11):
         engine.start_instance(
-            "unit_report",
+            "simple_report",
             report_data(clock(), org.focal.id, remind_in=timedelta(hours=i + 1)),
             actor=SYSTEM,
             unit_id=org.commune.id,

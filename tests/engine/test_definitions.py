@@ -16,8 +16,8 @@ def _deploy_audit_count(engine: WorkflowEngine) -> int:
 def test_deploy_stores_immutable_versions(engine: WorkflowEngine) -> None:
     xml = UNIT_REPORT.read_text(encoding="utf-8")
     first = engine.deploy_definition(xml, actor=SYSTEM, filename="unit_report.bpmn")
-    assert (first.key, first.version, first.is_new) == ("unit_report", 1, True)
-    assert first.name == "Báo cáo của đơn vị"
+    assert (first.key, first.version, first.is_new) == ("simple_report", 1, True)
+    assert first.name == "Báo cáo đơn giản (kiểm thử)"
     assert len(first.checksum) == 64
 
     again = engine.deploy_definition(xml, actor=SYSTEM)
@@ -26,7 +26,7 @@ def test_deploy_stores_immutable_versions(engine: WorkflowEngine) -> None:
     changed = engine.deploy_definition(xml.replace("Soạn báo cáo", "Soạn báo cáo năm"), actor=SYSTEM)
     assert (changed.version, changed.is_new) == (2, True)
     assert changed.checksum != first.checksum
-    assert [d.version for d in engine.list_definitions(actor=SYSTEM, key="unit_report")] == [2, 1]
+    assert [d.version for d in engine.list_definitions(actor=SYSTEM, key="simple_report")] == [2, 1]
     assert _deploy_audit_count(engine) == 2
 
 

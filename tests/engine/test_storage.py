@@ -94,3 +94,21 @@ def test_public_surface_is_pinned() -> None:
             "system_clock",
         ]
     )
+
+
+def test_upgrading_a_populated_database_backfills_unit_name_keys(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from alembic import command
+
+    from engine.schema import alembic_config
+
+    url = f"sqlite:///{tmp_path}/old.sqlite3"
+    command.upgrade(alembic_config(url), "0001")
+    db_engine = create_db_engine(url)
+    try:
+        with db_engine.begin() as conn:
+            conn.execute(text("INSERT INTO unit (name, level) VALUES ('Công An  Huyện', 'office')"))
+        command.upgrade(alembic_config(url), "head")
+        with db_engine.connect() as conn:
+            assert conn.execute(text("SELECT name_key, doc_code FROM unit")).one() == ("công an huyện", "")
+    finally:
+        db_engine.dispose()

@@ -17,14 +17,26 @@ from engine.db import Base, UTCDateTime
 
 
 class Unit(Base):
-    """An organisation in the unit tree (province, department, district, commune...)."""
+    """An organisation in the unit tree (province, department, district, commune...).
+
+    ``name_key`` is the normalised name (NFC, case, spacing); it is unique among siblings, so
+    "Công An huyện" and "Công an huyện" under one parent are one unit.
+    """
 
     __tablename__ = "unit"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
+    name_key: Mapped[str] = mapped_column(String(300))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     level: Mapped[str] = mapped_column(String(30))
+    # The body's abbreviation in document symbols: "UBND" in 39/KH-UBND, "STTTT", "CAT".
+    doc_code: Mapped[str] = mapped_column(String(30), default="")
+    # Sibling names are unique after normalisation; NULL parents are checked in code.
+    __table_args__ = (
+        Index("ix_unit_name_key", "name_key"),
+        UniqueConstraint("parent_id", "name_key", name="uq_unit_parent_id_name_key"),
+    )
 
 
 class User(Base):
@@ -74,7 +86,11 @@ class ProcessDefinition(Base):
 
 
 class ProcessInstance(Base):
-    """One small running workflow; ``version`` increases on every advance (optimistic lock)."""
+    """One small running workflow; ``version`` increases on every advance (optimistic lock).
+
+    ``current_step`` and the ``step_*`` columns project where the instance waits now (its
+    oldest open user task), so a period board reads them without loading workflows.
+    """
 
     __tablename__ = "process_instance"
     __table_args__ = (Index("ix_process_instance_key_business", "process_key", "business_key"),)
@@ -93,6 +109,13 @@ class ProcessInstance(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    current_step: Mapped[str | None] = mapped_column(String(200))
+    current_step_title: Mapped[str | None] = mapped_column(String(300))
+    step_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    step_role: Mapped[str | None] = mapped_column(String(30))
+    step_holder_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    step_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    step_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class HumanTask(Base):

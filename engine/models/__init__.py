@@ -1,0 +1,40 @@
+"""All tables, one module per noun; importing this package registers every table."""
+
+from engine.models.core import (
+    AuditEvent,
+    HumanTask,
+    Membership,
+    ProcessDefinition,
+    ProcessInstance,
+    Timer,
+    Unit,
+    User,
+)
+from engine.models.organisation import Cover, Delegation, UnitGroup, UnitGroupMember, WorkCalendarDay
+from engine.models.periods import Escalation, ReportingPeriod, UnitReport
+from engine.models.plans import DocumentCounter, Plan, PlanSection, PlanTarget, PlanTask, PlanTaskUnit
+
+__all__ = [
+    "AuditEvent",
+    "Cover",
+    "Delegation",
+    "DocumentCounter",
+    "Escalation",
+    "HumanTask",
+    "Membership",
+    "Plan",
+    "PlanSection",
+    "PlanTarget",
+    "PlanTask",
+    "PlanTaskUnit",
+    "ProcessDefinition",
+    "ProcessInstance",
+    "ReportingPeriod",
+    "Timer",
+    "Unit",
+    "UnitGroup",
+    "UnitGroupMember",
+    "UnitReport",
+    "User",
+    "WorkCalendarDay",
+]
