@@ -58,10 +58,12 @@ def measure_ours(units: int, samples: int) -> dict[str, Any]:
         engine.deploy_definition(UNIT_REPORT.read_bytes(), actor=SYSTEM)
         engine.deploy_definition(PARENT.read_bytes(), actor=SYSTEM)
         province = engine.create_unit("UBND tỉnh", level="province", actor=SYSTEM)
-        focal = engine.create_unit("Sở Thông tin và Truyền thông", level="department",
-                                   parent_id=province.id, actor=SYSTEM)
-        parent = engine.start_instance("period_parent", {"unit_count": units}, actor=SYSTEM,
-                                       unit_id=focal.id, business_key="bench/2024")
+        focal = engine.create_unit(
+            "Sở Thông tin và Truyền thông", level="department", parent_id=province.id, actor=SYSTEM
+        )
+        parent = engine.start_instance(
+            "period_parent", {"unit_count": units}, actor=SYSTEM, unit_id=focal.id, business_key="bench/2024"
+        )
         drafter = engine.create_user("bench.drafter", "Người soạn", actor=SYSTEM)
         step = max(1, units // (samples + 1))
         sampled: list[int] = []
@@ -76,24 +78,33 @@ def measure_ours(units: int, samples: int) -> dict[str, Any]:
         # compiled conditions) and is not counted.
         samples += 1
         for index in range(units):
-            unit = engine.create_unit(f"Đơn vị {index + 1}", level="commune", parent_id=province.id,
-                                      actor=SYSTEM)
-            engine.start_instance("unit_report", data, actor=SYSTEM, unit_id=unit.id, parent_id=parent.id,
-                                  business_key=f"bench/2024/{unit.id}")
+            unit = engine.create_unit(
+                f"Đơn vị {index + 1}", level="commune", parent_id=province.id, actor=SYSTEM
+            )
+            engine.start_instance(
+                "unit_report",
+                data,
+                actor=SYSTEM,
+                unit_id=unit.id,
+                parent_id=parent.id,
+                business_key=f"bench/2024/{unit.id}",
+            )
             if index % step == 0 and len(sampled) < samples:
                 engine.grant_role(drafter.id, unit.id, "drafter", actor=SYSTEM)
                 sampled.append(unit.id)
         setup_s = time.perf_counter() - setup_started
         tasks = engine.list_inbox(actor=drafter.id, limit=samples)
         warm_up, tasks = tasks[0], tasks[1:]
-        engine.submit_task(warm_up.id, REPORT, actor=drafter.id, version=warm_up.version,
-                           request_id=uuid.uuid4().hex)
+        engine.submit_task(
+            warm_up.id, REPORT, actor=drafter.id, version=warm_up.version, request_id=uuid.uuid4().hex
+        )
         timings = []
         for task in tasks:
             gc.collect()
             started = time.perf_counter()
-            engine.submit_task(task.id, REPORT, actor=drafter.id, version=task.version,
-                               request_id=uuid.uuid4().hex)
+            engine.submit_task(
+                task.id, REPORT, actor=drafter.id, version=task.version, request_id=uuid.uuid4().hex
+            )
             timings.append((time.perf_counter() - started) * 1000)
         state_bytes = _state_bytes(engine, tasks[0].instance_id)
         engine.dispose()
@@ -113,8 +124,11 @@ def _state_bytes(engine: WorkflowEngine, instance_id: int) -> int:
     from sqlalchemy import text
 
     with engine._sessions() as session:
-        return int(session.execute(text("SELECT length(state) FROM process_instance WHERE id = :id"),
-                                   {"id": instance_id}).scalar_one())
+        return int(
+            session.execute(
+                text("SELECT length(state) FROM process_instance WHERE id = :id"), {"id": instance_id}
+            ).scalar_one()
+        )
 
 
 def measure_single(units: int, samples: int) -> dict[str, Any]:
@@ -158,8 +172,9 @@ def main() -> None:
     parser.add_argument("--units", default="10,1000,10000", help="comma-separated unit counts")
     parser.add_argument("--samples", type=int, default=30, help="submissions timed per size (ours)")
     parser.add_argument("--single-samples", type=int, default=5, help="submissions timed per size (single)")
-    parser.add_argument("--single-max", type=int, default=10000,
-                        help="largest size to run the single-document design at")
+    parser.add_argument(
+        "--single-max", type=int, default=10000, help="largest size to run the single-document design at"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.units.split(",") if s.strip()]
     ours = []
@@ -171,13 +186,20 @@ def main() -> None:
             print(json.dumps(measure_single(units, args.single_samples)), flush=True)
     largest = max(ours, key=lambda r: r["units"])
     smallest = min(ours, key=lambda r: r["units"])
-    print(json.dumps({
-        "design": "instance_per_unit",
-        "ratio_largest_to_smallest": round(largest["submit_ms_median"] / smallest["submit_ms_median"], 3),
-        "largest_units": largest["units"],
-        "smallest_units": smallest["units"],
-        "target": "ratio <= 1.3 and median <= 10 ms",
-    }), flush=True)
+    print(
+        json.dumps(
+            {
+                "design": "instance_per_unit",
+                "ratio_largest_to_smallest": round(
+                    largest["submit_ms_median"] / smallest["submit_ms_median"], 3
+                ),
+                "largest_units": largest["units"],
+                "smallest_units": smallest["units"],
+                "target": "ratio <= 1.3 and median <= 10 ms",
+            }
+        ),
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ def note_completed_task(
         report.body = {k: v for k, v in values.items() if k != "decision"}
     if action == "return":
         report.returned_count += 1
+        report.status = "returned"  # kept while the report waits for redrafting
 
 
 def follow_instance(session: Session, instance: ProcessInstance, *, at: datetime) -> None:
@@ -49,7 +50,7 @@ def follow_instance(session: Session, instance: ProcessInstance, *, at: datetime
         status = "accepted"
     else:
         status = STEP_STATUS.get(instance.current_step or "", report.status)
-        if status == "drafting" and report.last_action and report.last_action.endswith(".return"):
+        if status == "drafting" and report.status == "returned":
             status = "returned"
     if status == "submitted" and report.status != "submitted":
         report.submitted_at = at
