@@ -51,6 +51,11 @@ def _current() -> DeadlineContext:
     return context
 
 
+def local_date(moment: datetime) -> date:
+    """Return the calendar date of ``moment`` in the engine's time zone."""
+    return moment.astimezone(_current().zone).date()
+
+
 def _as_date(value: Any) -> date:
     if isinstance(value, datetime):
         return value.astimezone(_current().zone).date() if value.tzinfo else value.date()

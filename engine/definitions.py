@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import forms
-from engine import audit, escalations
+from engine import audit
+from engine.actions import known_actions
 from engine.errors import DefinitionProblem, InvalidDefinition, NotFound
 from engine.models import ProcessDefinition
 from engine.results import Actor, DefinitionInfo
@@ -24,7 +25,7 @@ def check_references(parsed: ParsedDefinition, forms_dir: Path | None) -> None:
         for element, key in parsed.form_keys
         if key not in known
     ]
-    actions = escalations.known_actions()
+    actions = known_actions()
     problems += [
         DefinitionProblem(
             f"Không có thao tác '{name}'; dùng một trong: {', '.join(sorted(actions))} (unknown action)",

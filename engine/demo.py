@@ -82,9 +82,10 @@ class _Demo:
             actor=SYSTEM,
         )
         self.person("daumoi", "Lê Thị Đầu Mối", "sotttt", "focal_officer")
+        names = {key: name for key, name, *_rest in UNITS}
         for key in REPORTING_UNITS:
-            self.person(f"{key}.soan", f"Chuyên viên {key}", key, "drafter")
-            self.person(f"{key}.truong", f"Lãnh đạo {key}", key, "unit_head")
+            self.person(f"{key}.soan", f"Chuyên viên {names[key]}", key, "drafter")
+            self.person(f"{key}.truong", f"Lãnh đạo {names[key]}", key, "unit_head")
         self.person("chauthanh.chutich", "Phạm Văn Huyện", "chauthanh", "leader")
         self.person("chauthanh.daumoi", "Võ Thị Văn Hóa", "ct_vhtt", "focal_officer")
 

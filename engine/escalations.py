@@ -8,16 +8,15 @@ Notifications (in-app and e-mail) hang off these rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit
-from engine.models import Escalation, ProcessInstance, UnitReport
+from engine import audit, reports
+from engine.actions import ActionContext, register
+from engine.models import Escalation, UnitReport
 from engine.results import Actor
-from engine.spiff import ActionRequest
 
 LADDER = {
     "remind_drafter": "Nhắc người soạn báo cáo",
@@ -29,45 +28,33 @@ MANUAL = {"remind_now": "Đôn đốc trực tiếp"}
 ACTIONS = {**LADDER, **MANUAL}
 
 
-def known_actions() -> frozenset[str]:
-    """Names a BPMN service task may use as ``action``."""
-    return frozenset(ACTIONS)
-
-
-def run_requested(
-    session: Session,
-    instance: ProcessInstance,
-    requests: Sequence[ActionRequest],
-    *,
-    at: datetime,
-    actor: Actor,
-) -> None:
-    """Carry out the actions an advance asked for, in the caller's transaction."""
-    if not requests:
-        return
-    report = session.scalars(select(UnitReport).where(UnitReport.instance_id == instance.id)).first()
-    for request in requests:
-        if report is None:
-            audit.record(
-                session,
-                at=at,
-                actor=actor,
-                action="action.without_report",
-                object_type="instance",
-                object_id=instance.id,
-                instance_id=instance.id,
-                details={"action": request.name},
-            )
-            continue
-        record_escalation(
-            session,
-            report,
-            request.name,
-            at=at,
-            actor=actor,
-            instance_id=instance.id,
-            details={"element": request.element_id},
+def _ladder_step(context: ActionContext) -> None:
+    report = reports.for_instance(context.session, context.instance.id)
+    if report is None:
+        audit.record(
+            context.session,
+            at=context.at,
+            actor=context.actor,
+            action="action.without_report",
+            object_type="instance",
+            object_id=context.instance.id,
+            instance_id=context.instance.id,
+            details={"action": context.request.name},
         )
+        return
+    record_escalation(
+        context.session,
+        report,
+        context.request.name,
+        at=context.at,
+        actor=context.actor,
+        instance_id=context.instance.id,
+        details={"element": context.request.element_id},
+    )
+
+
+for _name in LADDER:
+    register(_name)(_ladder_step)
 
 
 def record_escalation(

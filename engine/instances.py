@@ -6,16 +6,16 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import audit, definitions, reports
+from engine import actions, audit, definitions
 from engine.errors import NotFound
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance
 from engine.organisation import get_unit
 from engine.projection import apply_snapshot
 from engine.results import Actor, InstanceInfo
-from engine.spiff import ProcessRuntime, StoredInstance
+from engine.spiff import ProcessRuntime, Snapshot, StoredInstance
 
 
 def start(
@@ -65,42 +65,62 @@ def start(
         instance_id=instance.id,
         details={"process": definition.key, "version": definition.version, "business_key": business_key},
     )
-    opened = apply_snapshot(session, instance, snapshot, now=at, actor=actor)
+    opened = settle(session, runtime, instance, snapshot, at=at, actor=actor)
     return to_info(instance, definition.version, tuple(t.id for t in opened))
 
 
-ALL_ACCEPTED = "all_reports_accepted"
+def settle(
+    session: Session,
+    runtime: ProcessRuntime,
+    instance: ProcessInstance,
+    snapshot: Snapshot,
+    *,
+    at: datetime,
+    actor: Actor,
+) -> list[HumanTask]:
+    """After any advance: store and project, run the actions it asked for, tell the parent."""
+    opened = apply_snapshot(session, instance, snapshot, now=at, actor=actor)
+    actions.run(session, runtime, instance, snapshot.actions, at=at, actor=actor)
+    route_events(session, runtime, instance, at=at, actor=actor)
+    return opened
 
 
 def route_events(
     session: Session, runtime: ProcessRuntime, instance: ProcessInstance, *, at: datetime, actor: Actor
 ) -> None:
-    """Tell a parent what its children did: when the last report of a period is accepted, signal it.
+    """When the last running child of a kind completes, signal the parent ``<process_key>_all_done``.
 
-    Counting happens in SQL; siblings are never loaded.
+    The count is one indexed SQL query; siblings are never loaded.
     """
-    report = reports.for_instance(session, instance.id)
-    if report is None or report.status != "accepted" or instance.parent_id is None:
+    if instance.status != "completed" or instance.parent_id is None:
         return
-    if reports.unaccepted_count(session, report.period_id) > 0:
+    running = session.scalar(
+        select(func.count(ProcessInstance.id)).where(
+            ProcessInstance.parent_id == instance.parent_id,
+            ProcessInstance.process_key == instance.process_key,
+            ProcessInstance.status == "running",
+        )
+    )
+    if running:
         return
     parent = lock(session, instance.parent_id)
     if parent is None or parent.status != "running":
         return
-    snapshot = runtime.signal(stored(session, parent), ALL_ACCEPTED, at)
+    name = f"{instance.process_key}_all_done"
+    snapshot = runtime.signal(stored(session, parent), name, at)
     if snapshot is None:
         return
     audit.record(
         session,
         at=at,
         actor=actor,
-        action="period.all_accepted",
+        action="instance.signalled",
         object_type="instance",
         object_id=parent.id,
         instance_id=parent.id,
-        details={"period_id": report.period_id},
+        details={"signal": name},
     )
-    apply_snapshot(session, parent, snapshot, now=at, actor=actor)
+    settle(session, runtime, parent, snapshot, at=at, actor=actor)
 
 
 def get(session: Session, instance_id: int) -> ProcessInstance:

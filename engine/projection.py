@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, escalations, reports
+from engine import audit, reports
 from engine.errors import ScriptFailed
 from engine.models import HumanTask, ProcessInstance, Timer, User
 from engine.results import Actor, HumanTaskInfo
@@ -37,7 +37,6 @@ def apply_snapshot(
     opened = _project_human_tasks(session, instance, snapshot, now=now, actor=actor)
     _project_timers(session, instance, snapshot, now=now)
     project_current_step(session, instance)
-    escalations.run_requested(session, instance, snapshot.actions, at=now, actor=actor)
     reports.follow_instance(session, instance, at=now)
     reports.follow_period_instance(session, instance, at=now)
     return opened

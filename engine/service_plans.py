@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import authority, calendar_store, escalations, periods, plans
+from engine import approvals, authority, calendar_store, escalations, periods, plans
 from engine.errors import NotFound, NotPermitted
 from engine.models import Plan, UnitReport
 from engine.organisation import holds_role, require_known
@@ -101,6 +101,32 @@ class PlanMethods(EngineBase):
                 authority_form=authority_form,
                 signer_title=title,
                 issued_on=issued_on,
+                at=self._clock(),
+                actor=actor,
+            )
+            approvals.close_child_plan_item(session, self._runtime, plan, at=self._clock())
+            return plans.to_info(session, plan, detail=True)
+
+    def submit_plan_for_approval(
+        self,
+        plan_id: int,
+        *,
+        comment_unit_ids: Sequence[int] = (),
+        comment_deadline: date | None = None,
+        actor: Actor,
+    ) -> PlanInfo:
+        """Start a draft plan's approval: optional comment round, the leader's decision, signing, issue.
+
+        Each unit in ``comment_unit_ids`` gets its own comment item due ``comment_deadline``.
+        """
+        with self._work(write=True) as session:
+            plan = self._editable_plan(session, plan_id, actor)
+            approvals.submit_for_approval(
+                session,
+                self._runtime,
+                plan,
+                comment_unit_ids=comment_unit_ids,
+                comment_deadline=comment_deadline,
                 at=self._clock(),
                 actor=actor,
             )

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from engine import audit, instances
 from engine.models import Timer
-from engine.projection import apply_snapshot
 from engine.results import SYSTEM, TimerFiring
 from engine.spiff import ProcessRuntime
 
@@ -54,7 +53,7 @@ def fire_one(
         instance_id=instance.id,
         details={"task": task_name, "due_at": due_at.isoformat(), "late_by_s": late_by},
     )
-    apply_snapshot(session, instance, snapshot, now=now, actor=SYSTEM)
+    instances.settle(session, runtime, instance, snapshot, at=now, actor=SYSTEM)
     return TimerFiring(
         timer_id=timer_id,
         instance_id=instance.id,

@@ -11,12 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import forms
-from engine import audit, definitions, instances, reports
+from engine import approvals, audit, definitions, instances, reports
 from engine.authority import acting_for
 from engine.errors import InvalidSubmission, NotFound, NotPermitted, StaleTask
 from engine.models import HumanTask, User
 from engine.organisation import may_act
-from engine.projection import apply_snapshot, to_task_info
+from engine.projection import to_task_info
 from engine.results import SubmitResult
 from engine.spiff import ProcessRuntime
 
@@ -113,6 +113,7 @@ def complete(
     if action != "return" and row.form_key:
         values = validated(row.form_key, data, forms_dir)
     values["decision"] = action
+    values[f"{row.task_name}_by"] = user.id  # e.g. "sign_by": who signed, for the issue action
     if reason is not None:
         values["return_reason"] = reason
     snapshot = runtime.complete(instances.stored(session, instance), row.spiff_task_id, values, at)
@@ -126,6 +127,7 @@ def complete(
     if reason is not None:
         details["reason"] = reason
     reports.note_completed_task(session, row, action, values, at=at)
+    approvals.note_completed_task(session, row, action, at=at)
     audit.record(
         session,
         at=at,
@@ -136,8 +138,7 @@ def complete(
         instance_id=instance.id,
         details=details,
     )
-    apply_snapshot(session, instance, snapshot, now=at, actor=user.id)
-    instances.route_events(session, runtime, instance, at=at, actor=user.id)
+    instances.settle(session, runtime, instance, snapshot, at=at, actor=user.id)
     return result(session, row, was_repeat=False)
 
 

@@ -24,6 +24,7 @@ class ActionRequest:
     name: str
     element_id: str
     properties: tuple[tuple[str, str], ...]
+    data: tuple[tuple[str, Any], ...] = ()
 
 
 _requests: ContextVar[list[ActionRequest] | None] = ContextVar("plancycle_action_requests", default=None)
@@ -49,5 +50,12 @@ class ActionTask(ServiceTask):
         collected = _requests.get()
         if name and collected is not None:
             props = tuple(sorted((str(k), str(v)) for k, v in extensions.items() if k != "action"))
-            collected.append(ActionRequest(name=name, element_id=self.bpmn_id or self.name, properties=props))
+            collected.append(
+                ActionRequest(
+                    name=name,
+                    element_id=self.bpmn_id or self.name,
+                    properties=props,
+                    data=tuple(sorted(dict(my_task.data).items())),
+                )
+            )
         return True
