@@ -16,12 +16,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, authority, definitions, instances, plans
+from engine import audit, authority, definitions, instances, plans, tasks
 from engine.actions import ActionContext, register
 from engine.deadlines import local_date
 from engine.errors import InvalidSubmission, NotPermitted
 from engine.models import HumanTask, Plan, ProcessInstance, Unit
-from engine.results import SYSTEM, Actor
+from engine.results import Actor
 from engine.spiff import ProcessRuntime
 
 APPROVAL_PROCESS = "plan_approval"
@@ -193,22 +193,6 @@ def close_child_plan_item(session: Session, runtime: ProcessRuntime, plan: Plan,
     ).first()
     if locked is None or task is None:
         return
-    snapshot = runtime.complete(
-        instances.stored(session, locked),
-        task.spiff_task_id,
-        {"child_plan_id": plan.id, "decision": "submit"},
-        at,
+    tasks.complete_by_system(
+        session, runtime, task, {"child_plan_id": plan.id}, action="submit", reason="plan issued", at=at
     )
-    task.status, task.completed_at, task.completed_action = "completed", at, "submit"
-    task.version += 1
-    audit.record(
-        session,
-        at=at,
-        actor=SYSTEM,
-        action="task.submit",
-        object_type="human_task",
-        object_id=task.id,
-        instance_id=locked.id,
-        details={"task": task.task_name, "child_plan_id": plan.id, "by": "plan issued"},
-    )
-    instances.settle(session, runtime, locked, snapshot, at=at, actor=SYSTEM)

@@ -51,6 +51,11 @@ def _current() -> DeadlineContext:
     return context
 
 
+def local_zone() -> ZoneInfo:
+    """Return the engine's time zone (Asia/Ho_Chi_Minh by default)."""
+    return _current().zone
+
+
 def local_date(moment: datetime) -> date:
     """Return the calendar date of ``moment`` in the engine's time zone."""
     return moment.astimezone(_current().zone).date()

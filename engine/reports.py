@@ -71,6 +71,8 @@ def follow_period_instance(session: Session, instance: ProcessInstance, *, at: d
         period.closed_at = period.closed_at or at
     elif instance.current_step == "consolidate":
         period.status = "consolidating"
+    elif instance.current_step == "sign_report":
+        period.status = "awaiting_signature"
 
 
 def unaccepted_count(session: Session, period_id: int) -> int:

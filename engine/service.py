@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from engine import audit, definitions, instances, sweeper, tasks
+from engine import approvals, audit, consolidation, definitions, escalations, instances, sweeper, tasks
 from engine.authority import acting_for
 from engine.errors import InvalidSubmission
 from engine.models import AuditEvent, HumanTask, User
@@ -38,6 +38,8 @@ from engine.service_org import OrganisationMethods
 from engine.service_plans import PlanMethods
 
 MAX_REASON_LENGTH = 2000
+# The modules whose named actions BPMN service tasks may call; importing them registers the actions.
+ACTION_MODULES = (approvals, consolidation, escalations)
 
 
 class WorkflowEngine(OrganisationMethods, PlanMethods, EngineBase):

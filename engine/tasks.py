@@ -17,7 +17,7 @@ from engine.errors import InvalidSubmission, NotFound, NotPermitted, StaleTask
 from engine.models import HumanTask, User
 from engine.organisation import may_act
 from engine.projection import to_task_info
-from engine.results import SubmitResult
+from engine.results import SYSTEM, SubmitResult
 from engine.spiff import ProcessRuntime
 
 STALE = "Nhiệm vụ đã thay đổi, vui lòng tải lại (this task changed, please reload)"
@@ -170,3 +170,41 @@ def result(session: Session, row: HumanTask, *, was_repeat: bool) -> SubmitResul
         next_tasks=tuple(to_task_info(r) for r in next_rows),
         was_repeat=was_repeat,
     )
+
+
+def complete_by_system(
+    session: Session,
+    runtime: ProcessRuntime,
+    row: HumanTask,
+    values: dict[str, Any],
+    *,
+    action: str,
+    reason: str,
+    at: datetime,
+) -> None:
+    """Complete an open task on the engine's own authority (a plan issued, a report forwarded).
+
+    The caller holds the instance's lock; the audit row says why.
+    """
+    instance = instances.get(session, row.instance_id)
+    snapshot = runtime.complete(
+        instances.stored(session, instance), row.spiff_task_id, {**values, "decision": action}, at
+    )
+    row.status, row.completed_at, row.completed_action = "completed", at, action
+    row.version += 1
+    audit.record(
+        session,
+        at=at,
+        actor=SYSTEM,
+        action=f"task.{action}",
+        object_type="human_task",
+        object_id=row.id,
+        instance_id=instance.id,
+        details={
+            "task": row.task_name,
+            "by": reason,
+            **{k: v for k, v in values.items() if isinstance(v, int | str) and len(str(v)) < 200},
+        },
+    )
+    reports.note_completed_task(session, row, action, values, at=at)
+    instances.settle(session, runtime, instance, snapshot, at=at, actor=SYSTEM)

@@ -28,6 +28,7 @@ class Driver:
         self.clock = clock
         self.restart = restart
         self._engine: WorkflowEngine | None = None
+        self._made: list[WorkflowEngine] = []
 
     @property
     def engine(self) -> WorkflowEngine:
@@ -35,6 +36,7 @@ class Driver:
             if self._engine is not None:
                 self._engine.dispose()
             self._engine = build_engine(self._settings, clock=self.clock)
+            self._made.append(self._engine)
         return self._engine
 
     def at_local(self, day: date, hour: int = 9) -> None:
@@ -42,8 +44,10 @@ class Driver:
         self.clock.set(datetime(day.year, day.month, day.day, hour, tzinfo=UTC) - timedelta(hours=7))
 
     def close(self) -> None:
-        if self._engine is not None:
-            self._engine.dispose()
+        # A test may keep an engine it got earlier and use it after a later step replaced it:
+        # dispose every engine made, so no connection outlives the test.
+        for engine in self._made:
+            engine.dispose()
 
 
 @pytest.fixture(params=["one_engine", "restart_every_step"])

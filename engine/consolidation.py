@@ -1,0 +1,170 @@
+"""Consolidating a period and reporting it upward.
+
+``consolidate_period`` stores the focal unit's roll-up with the period: per-task completion
+(lead units that reported), counts per status, missing and late units, and the officer's
+narrative. ``report_upward`` runs after the leader signs: when the plan has a parent plan with an
+open period, the consolidated report becomes this body's own unit report there (drafted and
+approved on the signed consolidation), so reporting upward is the same cycle one level higher.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from engine import audit, instances, periods, plans, tasks
+from engine.actions import ActionContext, register
+from engine.deadlines import local_zone
+from engine.models import (
+    HumanTask,
+    Plan,
+    PlanTask,
+    PlanTaskUnit,
+    ReportingPeriod,
+    UnitGroupMember,
+    UnitReport,
+)
+
+DONE = ("completed_on_time", "completed_late")
+
+
+@register("consolidate_period")
+def _consolidate(context: ActionContext) -> None:
+    session, data = context.session, context.data
+    period = periods.get(session, int(data["period_id"]))
+    board = periods.board(session, period, now=context.at, zone=local_zone())
+    reported = {row.unit_id for row in board.rows if row.tracking_status in DONE}
+    period.consolidation = {
+        "narrative": str(data.get("narrative", "")),
+        "proposals": str(data.get("proposals", "")),
+        "consolidated_at": context.at.isoformat(),
+        "consolidated_by": data.get("consolidate_by"),
+        "unit_count": len(board.rows),
+        "tracking_counts": board.tracking_counts,
+        "report_counts": board.report_counts,
+        "share_on_time": board.share_on_time,
+        "share_overdue": board.share_overdue,
+        "missing_units": [r.unit_name for r in board.rows if r.tracking_status not in DONE],
+        "late_units": [r.unit_name for r in board.rows if r.tracking_status == "completed_late"],
+        "tasks": _task_completion(context, period.plan_id, reported),
+    }
+    audit.record(
+        session,
+        at=context.at,
+        actor=context.actor,
+        action="period.consolidated",
+        object_type="period",
+        object_id=period.id,
+        instance_id=context.instance.id,
+        details={"units": len(board.rows), "missing": len(period.consolidation["missing_units"])},
+    )
+
+
+def _task_completion(context: ActionContext, plan_id: int, reported: set[int]) -> list[dict[str, Any]]:
+    session = context.session
+    rows = []
+    for task in session.scalars(
+        select(PlanTask).where(PlanTask.plan_id == plan_id).order_by(PlanTask.position)
+    ):
+        links = session.execute(
+            select(PlanTaskUnit.unit_id, PlanTaskUnit.group_id).where(
+                PlanTaskUnit.task_id == task.id, PlanTaskUnit.role == "lead"
+            )
+        ).all()
+        leads = {u for u, _g in links if u is not None}
+        groups = [g for _u, g in links if g is not None]
+        if groups:
+            leads.update(
+                session.scalars(select(UnitGroupMember.unit_id).where(UnitGroupMember.group_id.in_(groups)))
+            )
+        done = len(leads & reported)
+        rows.append(
+            {
+                "task_id": task.id,
+                "content": task.content,
+                "lead_units": len(leads),
+                "reported": done,
+                "share": round(done / len(leads), 4) if leads else 0.0,
+            }
+        )
+    return rows
+
+
+@register("report_upward")
+def _report_upward(context: ActionContext) -> None:
+    session = context.session
+    period = periods.get(session, int(context.data["period_id"]))
+    plan = plans.get(session, period.plan_id)
+    target = _upward_report(context, plan)
+    if target is None:
+        audit.record(
+            session,
+            at=context.at,
+            actor=context.actor,
+            action="report.upward_skipped",
+            object_type="period",
+            object_id=period.id,
+            instance_id=context.instance.id,
+            details={"reason": "no parent plan with an open period for this body"},
+        )
+        return
+    summary = period.consolidation or {}
+    body = {
+        "summary": summary.get("narrative") or f"Báo cáo tổng hợp {period.label}",
+        "proposals": summary.get("proposals", ""),
+    }
+    for step, action in (("draft", "submit"), ("head_review", "approve")):
+        task = session.scalars(
+            select(HumanTask).where(
+                HumanTask.instance_id == target.instance_id,
+                HumanTask.status == "open",
+                HumanTask.task_name == step,
+            )
+        ).first()
+        if task is not None:
+            tasks.complete_by_system(
+                session,
+                context.runtime,
+                task,
+                body if step == "draft" else {},
+                action=action,
+                reason=f"consolidated report of period {period.id}, signed",
+                at=context.at,
+            )
+    target.source_period_id = period.id
+    target.body = {**body, "consolidation": summary}
+    audit.record(
+        session,
+        at=context.at,
+        actor=context.actor,
+        action="report.forwarded",
+        object_type="unit_report",
+        object_id=target.id,
+        instance_id=target.instance_id,
+        details={"from_period": period.id},
+    )
+
+
+def _upward_report(context: ActionContext, plan: Plan) -> UnitReport | None:
+    if plan.parent_plan_id is None:
+        return None
+    parent_period = context.session.scalars(
+        select(ReportingPeriod)
+        .where(
+            ReportingPeriod.plan_id == plan.parent_plan_id,
+            ReportingPeriod.status.in_(("open", "consolidating")),
+        )
+        .order_by(ReportingPeriod.opened_at.desc())
+    ).first()
+    if parent_period is None:
+        return None
+    report = context.session.scalars(
+        select(UnitReport).where(
+            UnitReport.period_id == parent_period.id, UnitReport.unit_id == plan.issuing_unit_id
+        )
+    ).first()
+    if report is None or report.instance_id is None:
+        return None
+    instances.lock(context.session, report.instance_id)
+    return report
