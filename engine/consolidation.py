@@ -9,16 +9,18 @@ approved on the signed consolidation), so reporting upward is the same cycle one
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from sqlalchemy import select
 
-from engine import audit, instances, periods, plans, tasks
+from engine import audit, instances, periods, plans, reports, tasks
 from engine.actions import ActionContext, register
-from engine.deadlines import local_zone
+from engine.deadlines import local_date, local_zone
 from engine.models import (
     HumanTask,
     Plan,
+    PlanTarget,
     PlanTask,
     PlanTaskUnit,
     ReportingPeriod,
@@ -34,7 +36,6 @@ def _consolidate(context: ActionContext) -> None:
     session, data = context.session, context.data
     period = periods.get(session, int(data["period_id"]))
     board = periods.board(session, period, now=context.at, zone=local_zone())
-    reported = {row.unit_id for row in board.rows if row.tracking_status in DONE}
     period.consolidation = {
         "narrative": str(data.get("narrative", "")),
         "proposals": str(data.get("proposals", "")),
@@ -47,7 +48,8 @@ def _consolidate(context: ActionContext) -> None:
         "share_overdue": board.share_overdue,
         "missing_units": [r.unit_name for r in board.rows if r.tracking_status not in DONE],
         "late_units": [r.unit_name for r in board.rows if r.tracking_status == "completed_late"],
-        "tasks": _task_completion(context, period.plan_id, reported),
+        "tasks": _task_completion(context, period),
+        "targets": _target_aggregates(context, period),
     }
     audit.record(
         session,
@@ -61,11 +63,22 @@ def _consolidate(context: ActionContext) -> None:
     )
 
 
-def _task_completion(context: ActionContext, plan_id: int, reported: set[int]) -> list[dict[str, Any]]:
+def _task_completion(context: ActionContext, period: ReportingPeriod) -> list[dict[str, Any]]:
+    """Per task: its lead units, and the statuses declared in the reports the focal unit has."""
     session = context.session
+    today = local_date(context.at)
+    received = session.scalars(
+        select(UnitReport).where(
+            UnitReport.period_id == period.id, UnitReport.status.in_(("submitted", "accepted"))
+        )
+    ).all()
+    statuses: dict[int, Counter[str]] = {}
+    for report in received:
+        for row in reports.task_rows(session, report, today=today):
+            statuses.setdefault(int(row["task_id"]), Counter())[str(row["status"])] += 1
     rows = []
     for task in session.scalars(
-        select(PlanTask).where(PlanTask.plan_id == plan_id).order_by(PlanTask.position)
+        select(PlanTask).where(PlanTask.plan_id == period.plan_id).order_by(PlanTask.position)
     ):
         links = session.execute(
             select(PlanTaskUnit.unit_id, PlanTaskUnit.group_id).where(
@@ -78,14 +91,48 @@ def _task_completion(context: ActionContext, plan_id: int, reported: set[int]) -
             leads.update(
                 session.scalars(select(UnitGroupMember.unit_id).where(UnitGroupMember.group_id.in_(groups)))
             )
-        done = len(leads & reported)
+        counts = statuses.get(task.id, Counter())
+        done = counts["completed_on_time"] + counts["completed_late"]
         rows.append(
             {
                 "task_id": task.id,
                 "content": task.content,
                 "lead_units": len(leads),
-                "reported": done,
-                "share": round(done / len(leads), 4) if leads else 0.0,
+                "declared": sum(counts.values()),
+                "statuses": dict(counts),
+                "share_completed": round(done / len(leads), 4) if leads else 0.0,
+            }
+        )
+    return rows
+
+
+def _target_aggregates(context: ActionContext, period: ReportingPeriod) -> list[dict[str, Any]]:
+    """Per target: how many units reported a value, and their total, lowest, highest and mean."""
+    session = context.session
+    values: dict[int, list[float]] = {}
+    for report in session.scalars(
+        select(UnitReport).where(
+            UnitReport.period_id == period.id, UnitReport.status.in_(("submitted", "accepted"))
+        )
+    ):
+        for row in report.body.get("target_values") or []:
+            values.setdefault(int(row["target_id"]), []).append(float(row["value"]))
+    rows = []
+    for target in session.scalars(
+        select(PlanTarget).where(PlanTarget.plan_id == period.plan_id).order_by(PlanTarget.position)
+    ):
+        got = values.get(target.id, [])
+        rows.append(
+            {
+                "target_id": target.id,
+                "description": target.description,
+                "goal": float(target.value),
+                "unit": target.unit,
+                "reported": len(got),
+                "total": sum(got),
+                "lowest": min(got) if got else None,
+                "highest": max(got) if got else None,
+                "mean": round(sum(got) / len(got), 4) if got else None,
             }
         )
     return rows

@@ -286,6 +286,15 @@ def issue(
         object_id=plan.id,
         details={"symbol": plan.symbol, "signer_id": signer_id, "authority_form": authority_form},
     )
+    audit.record(
+        session,
+        at=at,
+        actor=actor,
+        action="plan.sent",
+        object_type="plan",
+        object_id=plan.id,
+        details={"symbol": plan.symbol, "recipients": list(plan.recipients)},
+    )
 
 
 def _locked_counter(session: Session, issuing_unit_id: int, doc_type: str, year: int) -> DocumentCounter:

@@ -8,13 +8,15 @@ indexed table.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.models import HumanTask, ProcessInstance, ReportingPeriod, UnitReport
+from engine.errors import InvalidSubmission
+from engine.models import HumanTask, PlanTarget, PlanTask, ProcessInstance, ReportingPeriod, UnitReport
+from engine.task_status import task_deadline, task_status
 
 STEP_STATUS = {"draft": "drafting", "head_review": "awaiting_head", "focal_review": "submitted"}
 REPORT_STATUSES = ("not_opened", "drafting", "returned", "awaiting_head", "submitted", "accepted")
@@ -85,3 +87,54 @@ def unaccepted_count(session: Session, period_id: int) -> int:
         )
         or 0
     )
+
+
+def check_submission(session: Session, task: HumanTask, values: dict[str, Any]) -> None:
+    """Refuse task results or target values that do not belong to the report's plan."""
+    if task.task_name != "draft":
+        return
+    report = for_instance(session, task.instance_id)
+    if report is None:
+        return
+    period = session.get(ReportingPeriod, report.period_id)
+    assert period is not None  # noqa: S101 - foreign key
+    task_ids = set(session.scalars(select(PlanTask.id).where(PlanTask.plan_id == period.plan_id)))
+    target_ids = set(session.scalars(select(PlanTarget.id).where(PlanTarget.plan_id == period.plan_id)))
+    errors: dict[str, list[str]] = {}
+    for index, row in enumerate(values.get("task_results") or []):
+        if row.get("task_id") not in task_ids:
+            errors[f"task_results.{index}.task_id"] = ["Nhiệm vụ không thuộc kế hoạch này."]
+        if row.get("progress") == "completed" and not row.get("completed_on"):
+            errors[f"task_results.{index}.completed_on"] = ["Cần ngày hoàn thành."]
+    for index, row in enumerate(values.get("target_values") or []):
+        if row.get("target_id") not in target_ids:
+            errors[f"target_values.{index}.target_id"] = ["Chỉ tiêu không thuộc kế hoạch này."]
+    if errors:
+        raise InvalidSubmission("Kết quả nhiệm vụ chưa hợp lệ (invalid task results)", errors)
+
+
+def task_rows(session: Session, report: UnitReport, *, today: date) -> list[dict[str, Any]]:
+    """Each declared task result with its computed status, in plan order."""
+    period = session.get(ReportingPeriod, report.period_id)
+    assert period is not None  # noqa: S101 - foreign key
+    declared = {int(r["task_id"]): r for r in report.body.get("task_results") or []}
+    rows = []
+    for task in session.scalars(
+        select(PlanTask).where(PlanTask.id.in_(declared)).order_by(PlanTask.position)
+    ):
+        result = declared[task.id]
+        completed_on = date.fromisoformat(result["completed_on"]) if result.get("completed_on") else None
+        deadline = task_deadline(task.timeframe_text, period.year)
+        rows.append(
+            {
+                "task_id": task.id,
+                "content": task.content,
+                "timeframe": task.timeframe_text,
+                "deadline": deadline.isoformat() if deadline else None,
+                "progress": result["progress"],
+                "status": task_status(result["progress"], completed_on, deadline, today),
+                "narrative": result.get("narrative", ""),
+                "evidence": result.get("evidence", ""),
+            }
+        )
+    return rows

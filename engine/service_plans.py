@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import approvals, authority, calendar_store, escalations, periods, plans
+from engine import approvals, authority, calendar_store, escalations, periods, plans, reports
 from engine.errors import NotFound, NotPermitted
 from engine.models import Plan, UnitReport
 from engine.organisation import holds_role, require_known
@@ -234,4 +234,9 @@ class PlanMethods(EngineBase):
             )
             if report is None or not (own or focal):
                 raise NotFound("Không tìm thấy báo cáo (no such report)")
-            return {"status": report.status, "body": dict(report.body), "submitted_at": report.submitted_at}
+            return {
+                "status": report.status,
+                "body": dict(report.body),
+                "submitted_at": report.submitted_at,
+                "tasks": reports.task_rows(session, report, today=self.today()),
+            }

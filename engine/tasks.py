@@ -112,6 +112,7 @@ def complete(
     values: dict[str, Any] = {}
     if action != "return" and row.form_key:
         values = validated(row.form_key, data, forms_dir)
+    reports.check_submission(session, row, values)
     values["decision"] = action
     values[f"{row.task_name}_by"] = user.id  # e.g. "sign_by": who signed, for the issue action
     if reason is not None:

@@ -143,6 +143,8 @@ def test_issue_numbers_per_body_and_year_and_locks_the_plan(
         actor=leader,
     )
     assert [first.symbol, second.symbol, next_year.symbol] == ["1/KH-UBND", "2/KH-UBND", "1/KH-UBND"]
+    sent = engine.list_audit(actor=SYSTEM, action="plan.sent")
+    assert [e.details["symbol"] for e in sent] == ["1/KH-UBND", "2/KH-UBND", "1/KH-UBND"]
     assert first.status == "issued"
     with pytest.raises(NotPermitted, match="khóa"):
         engine.set_plan_tasks(first.id, [], actor=org.focal_officer.id)

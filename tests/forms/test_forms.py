@@ -90,7 +90,10 @@ def test_load_unit_report_draft() -> None:
         "proposals",
         "funding_estimate",
         "report_date",
+        "task_results",
+        "target_values",
     ]
+    assert [(f.widget, f.type) for f in form.fields[-2:]] == [("list", "array"), ("list", "array")]
     summary = form.fields[0]
     assert (summary.label, summary.widget, summary.required, summary.type) == (
         "Kết quả thực hiện",

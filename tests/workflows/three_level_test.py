@@ -16,10 +16,12 @@ def rid() -> str:
     return uuid.uuid4().hex
 
 
-def report_through(driver: Driver, drafter: int, head: int, focal: int, unit_id: int) -> None:
+def report_through(
+    driver: Driver, drafter: int, head: int, focal: int, unit_id: int, data: dict[str, object] = REPORT
+) -> None:
     e = driver.engine
     draft = only_task(e, drafter, "draft")
-    e.submit_task(draft.id, REPORT, actor=drafter, version=draft.version, request_id=rid())
+    e.submit_task(draft.id, data, actor=drafter, version=draft.version, request_id=rid())
     review = only_task(e, head, "head_review")
     e.submit_task(review.id, {}, actor=head, version=review.version, request_id=rid(), action="approve")
     accept(driver, focal, unit_id)
@@ -112,8 +114,26 @@ def test_commune_reports_roll_up_to_the_province(driver: Driver, province: Provi
 
     # Communes report to the district; the district consolidates, its leader signs.
     driver.at_local(date(2024, 11, 12))
+    task_id = e.get_plan(child.id, actor=SYSTEM).tasks[0].id
+    results = {
+        **REPORT,
+        "task_results": [
+            {
+                "task_id": task_id,
+                "progress": "completed",
+                "completed_on": "2024-11-10",
+                "narrative": "Phát 40 bản tin",
+            }
+        ],
+    }
     for index, commune in enumerate(province.communes, start=1):
-        report_through(driver, users[f"c{index}_drafter"], users[f"c{index}_head"], district_focal, commune)
+        report_through(
+            driver, users[f"c{index}_drafter"], users[f"c{index}_head"], district_focal, commune, results
+        )
+    own = e.get_unit_report(district_period, province.communes[0], actor=users["c1_head"])
+    assert [(t["task_id"], t["status"], t["deadline"]) for t in own["tasks"]] == [
+        (task_id, "completed_on_time", "2024-12-31")
+    ]
     board = e.period_board(district_period, actor=district_focal)
     assert board.period.status == "consolidating"
     assert board.tracking_counts["completed_on_time"] == 2
@@ -133,7 +153,12 @@ def test_commune_reports_roll_up_to_the_province(driver: Driver, province: Provi
     upward = e.get_unit_report(province_period, province.district, actor=users["focal"])
     assert upward["body"]["summary"] == "Các xã hoàn thành 100% nhiệm vụ tuyên truyền"
     assert upward["body"]["consolidation"]["tracking_counts"]["completed_on_time"] == 2
-    assert upward["body"]["consolidation"]["tasks"][0]["share"] == 1.0
+    [task_row] = upward["body"]["consolidation"]["tasks"]
+    assert (task_row["lead_units"], task_row["statuses"], task_row["share_completed"]) == (
+        2,
+        {"completed_on_time": 2},
+        1.0,
+    )
 
     # The province accepts the district and the police, consolidates and closes.
     driver.at_local(date(2024, 11, 20))

@@ -155,3 +155,24 @@ def test_a_unit_never_sees_another_units_draft(driver: Driver, province: Provinc
     with pytest.raises(NotFound):
         driver.engine.open_task(draft.id, actor=province.users["c2_drafter"])
     assert [t.unit_id for t in driver.engine.list_inbox(actor=province.users["c2_drafter"])] == [c2]
+
+
+def test_task_results_must_belong_to_the_plan(driver: Driver, province: Province) -> None:
+    driver.at_local(date(2025, 1, 10))
+    period_id = open_period(driver, province)
+    drafter = province.users["c1_drafter"]
+    draft = only_task(driver.engine, drafter, "draft")
+    bad = {**REPORT, "task_results": [{"task_id": 999_999, "progress": "completed"}]}
+    with pytest.raises(InvalidSubmission) as caught:
+        driver.engine.submit_task(draft.id, bad, actor=drafter, version=draft.version, request_id=rid())
+    assert caught.value.field_errors == {
+        "task_results.0.task_id": ["Nhiệm vụ không thuộc kế hoạch này."],
+        "task_results.0.completed_on": ["Cần ngày hoàn thành."],
+    }
+    assert only_task(driver.engine, drafter, "draft").version == draft.version
+    row = next(
+        r
+        for r in driver.engine.period_board(period_id, actor=province.users["focal"]).rows
+        if r.unit_id == province.communes[0]
+    )
+    assert row.report_status == "drafting"
