@@ -22,9 +22,7 @@ from engine.models import (
     Plan,
     PlanTarget,
     PlanTask,
-    PlanTaskUnit,
     ReportingPeriod,
-    UnitGroupMember,
     UnitReport,
 )
 
@@ -36,6 +34,13 @@ def _consolidate(context: ActionContext) -> None:
     session, data = context.session, context.data
     period = periods.get(session, int(data["period_id"]))
     board = periods.board(session, period, now=context.at, zone=local_zone())
+    received = list(
+        session.scalars(
+            select(UnitReport).where(
+                UnitReport.period_id == period.id, UnitReport.status.in_(("submitted", "accepted"))
+            )
+        )
+    )
     period.consolidation = {
         "narrative": str(data.get("narrative", "")),
         "proposals": str(data.get("proposals", "")),
@@ -48,8 +53,8 @@ def _consolidate(context: ActionContext) -> None:
         "share_overdue": board.share_overdue,
         "missing_units": [r.unit_name for r in board.rows if r.tracking_status not in DONE],
         "late_units": [r.unit_name for r in board.rows if r.tracking_status == "completed_late"],
-        "tasks": _task_completion(context, period),
-        "targets": _target_aggregates(context, period),
+        "tasks": _task_completion(context, period, received),
+        "targets": _target_aggregates(context, period, received),
     }
     audit.record(
         session,
@@ -63,58 +68,44 @@ def _consolidate(context: ActionContext) -> None:
     )
 
 
-def _task_completion(context: ActionContext, period: ReportingPeriod) -> list[dict[str, Any]]:
+def _task_completion(
+    context: ActionContext, period: ReportingPeriod, received: list[UnitReport]
+) -> list[dict[str, Any]]:
     """Per task: its lead units, and the statuses declared in the reports the focal unit has."""
     session = context.session
     today = local_date(context.at)
-    received = session.scalars(
-        select(UnitReport).where(
-            UnitReport.period_id == period.id, UnitReport.status.in_(("submitted", "accepted"))
-        )
-    ).all()
     statuses: dict[int, Counter[str]] = {}
     for report in received:
         for row in reports.task_rows(session, report, today=today):
             statuses.setdefault(int(row["task_id"]), Counter())[str(row["status"])] += 1
+    leads = plans.lead_units_by_task(session, period.plan_id)
     rows = []
     for task in session.scalars(
         select(PlanTask).where(PlanTask.plan_id == period.plan_id).order_by(PlanTask.position)
     ):
-        links = session.execute(
-            select(PlanTaskUnit.unit_id, PlanTaskUnit.group_id).where(
-                PlanTaskUnit.task_id == task.id, PlanTaskUnit.role == "lead"
-            )
-        ).all()
-        leads = {u for u, _g in links if u is not None}
-        groups = [g for _u, g in links if g is not None]
-        if groups:
-            leads.update(
-                session.scalars(select(UnitGroupMember.unit_id).where(UnitGroupMember.group_id.in_(groups)))
-            )
         counts = statuses.get(task.id, Counter())
+        lead_count = len(leads.get(task.id, set()))
         done = counts["completed_on_time"] + counts["completed_late"]
         rows.append(
             {
                 "task_id": task.id,
                 "content": task.content,
-                "lead_units": len(leads),
+                "lead_units": lead_count,
                 "declared": sum(counts.values()),
                 "statuses": dict(counts),
-                "share_completed": round(done / len(leads), 4) if leads else 0.0,
+                "share_completed": round(done / lead_count, 4) if lead_count else 0.0,
             }
         )
     return rows
 
 
-def _target_aggregates(context: ActionContext, period: ReportingPeriod) -> list[dict[str, Any]]:
+def _target_aggregates(
+    context: ActionContext, period: ReportingPeriod, received: list[UnitReport]
+) -> list[dict[str, Any]]:
     """Per target: how many units reported a value, and their total, lowest, highest and mean."""
     session = context.session
     values: dict[int, list[float]] = {}
-    for report in session.scalars(
-        select(UnitReport).where(
-            UnitReport.period_id == period.id, UnitReport.status.in_(("submitted", "accepted"))
-        )
-    ):
+    for report in received:
         for row in report.body.get("target_values") or []:
             values.setdefault(int(row["target_id"]), []).append(float(row["value"]))
     rows = []

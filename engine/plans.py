@@ -229,20 +229,35 @@ def set_targets(
     )
 
 
-def assigned_unit_ids(session: Session, plan_id: int) -> list[int]:
-    """Units that lead at least one task, unit groups expanded; each must report and cascade."""
+def lead_units_by_task(session: Session, plan_id: int) -> dict[int, set[int]]:
+    """Map each task of the plan to the units leading it, unit groups expanded (two queries)."""
     rows = session.execute(
-        select(PlanTaskUnit.unit_id, PlanTaskUnit.group_id)
+        select(PlanTaskUnit.task_id, PlanTaskUnit.unit_id, PlanTaskUnit.group_id)
         .join(PlanTask, PlanTask.id == PlanTaskUnit.task_id)
         .where(PlanTask.plan_id == plan_id, PlanTaskUnit.role == "lead")
     ).all()
-    unit_ids = {unit_id for unit_id, _group in rows if unit_id is not None}
-    group_ids = {group_id for _unit, group_id in rows if group_id is not None}
+    group_ids = {group_id for _task, _unit, group_id in rows if group_id is not None}
+    members: dict[int, set[int]] = {}
     if group_ids:
-        unit_ids.update(
-            session.scalars(select(UnitGroupMember.unit_id).where(UnitGroupMember.group_id.in_(group_ids)))
-        )
-    return sorted(unit_ids)
+        for member_group, member_unit in session.execute(
+            select(UnitGroupMember.group_id, UnitGroupMember.unit_id).where(
+                UnitGroupMember.group_id.in_(group_ids)
+            )
+        ):
+            members.setdefault(member_group, set()).add(member_unit)
+    leads: dict[int, set[int]] = {}
+    for task_id, unit_id, group_id in rows:
+        units = leads.setdefault(task_id, set())
+        if unit_id is not None:
+            units.add(unit_id)
+        if group_id is not None:
+            units.update(members.get(group_id, set()))
+    return leads
+
+
+def assigned_unit_ids(session: Session, plan_id: int) -> list[int]:
+    """Units that lead at least one task, unit groups expanded; each must report and cascade."""
+    return sorted(set().union(*lead_units_by_task(session, plan_id).values()))
 
 
 def issue(
