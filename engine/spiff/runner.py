@@ -29,6 +29,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import DefinitionProblem, InvalidDefinition, NotFound, ScriptError, ScriptFailed
 from engine.sandbox import Sandbox
+from engine.spiff import compaction
 from engine.spiff.actions import ActionRequest, ActionTask, collecting
 from engine.spiff.clock import running_at
 from engine.spiff.parser import EXTENSION_PREFIX, parse_process
@@ -284,6 +285,7 @@ class ProcessRuntime:
                             due,
                         )
                     )
+        compaction.compact(workflow)
         return Snapshot(
             state=self.serializer.dump_state(workflow),
             serializer_version=STATE_FORMAT_VERSION,
