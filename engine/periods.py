@@ -144,7 +144,7 @@ def open_period(
             at=at,
             actor=actor,
         )
-        report.instance_id = started.id
+        reports.link(session, report, started.id)
         instance = session.get(ProcessInstance, started.id)
         assert instance is not None  # noqa: S101 - just created
         reports.follow_instance(session, instance, at=at)

@@ -23,8 +23,24 @@ REPORT_STATUSES = ("not_opened", "drafting", "returned", "awaiting_head", "submi
 
 
 def for_instance(session: Session, instance_id: int) -> UnitReport | None:
-    """Return the unit report an instance runs, if it runs one."""
-    return session.scalars(select(UnitReport).where(UnitReport.instance_id == instance_id)).first()
+    """Return the unit report an instance runs, if it runs one.
+
+    One advance asks this several times; the answer is kept for the session's transaction (the
+    report row itself comes from the session's identity map).
+    """
+    known: dict[int, int | None] = session.info.setdefault("unit_report_by_instance", {})
+    if instance_id not in known:
+        known[instance_id] = session.scalar(
+            select(UnitReport.id).where(UnitReport.instance_id == instance_id)
+        )
+    report_id = known[instance_id]
+    return session.get(UnitReport, report_id) if report_id is not None else None
+
+
+def link(session: Session, report: UnitReport, instance_id: int) -> None:
+    """Attach a report to the instance that runs it (and keep ``for_instance``'s memo right)."""
+    report.instance_id = instance_id
+    session.info.setdefault("unit_report_by_instance", {})[instance_id] = report.id
 
 
 def note_completed_task(
@@ -91,7 +107,7 @@ def unaccepted_count(session: Session, period_id: int) -> int:
 
 def check_submission(session: Session, task: HumanTask, values: dict[str, Any]) -> None:
     """Refuse task results or target values that do not belong to the report's plan."""
-    if task.task_name != "draft":
+    if task.task_name != "draft" or not (values.get("task_results") or values.get("target_values")):
         return
     report = for_instance(session, task.instance_id)
     if report is None:
