@@ -51,6 +51,11 @@ def _current() -> DeadlineContext:
     return context
 
 
+def current_calendar() -> WorkCalendar:
+    """Return the working-day calendar of the current unit of work (loaded once, on first use)."""
+    return _current().calendar()
+
+
 def local_zone() -> ZoneInfo:
     """Return the engine's time zone (Asia/Ho_Chi_Minh by default)."""
     return _current().zone

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
+from engine.bootstrap import build_engine
 from engine.clock import FrozenClock
 from engine.demo_data import (
     DISTRICT_TASKS,
@@ -41,8 +42,6 @@ REPORT = {
 class _Demo:
     def __init__(self, engine: WorkflowEngine) -> None:
         self.clock = FrozenClock(datetime(2019, 10, 1, 2, 0, tzinfo=UTC))
-        from engine.bootstrap import build_engine
-
         self.e = build_engine(engine.settings, clock=self.clock)
         self.unit: dict[str, int] = {}
         self.group: dict[str, int] = {}

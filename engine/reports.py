@@ -19,7 +19,6 @@ from engine.models import HumanTask, PlanTarget, PlanTask, ProcessInstance, Repo
 from engine.task_status import task_deadline, task_status
 
 STEP_STATUS = {"draft": "drafting", "head_review": "awaiting_head", "focal_review": "submitted"}
-REPORT_STATUSES = ("not_opened", "drafting", "returned", "awaiting_head", "submitted", "accepted")
 
 
 def for_instance(session: Session, instance_id: int) -> UnitReport | None:

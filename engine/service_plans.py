@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import approvals, authority, calendar_store, escalations, periods, plans, reports
+from engine import approvals, authority, escalations, periods, plans, reports
+from engine.deadlines import current_calendar
 from engine.errors import NotFound, NotPermitted
 from engine.models import Plan, UnitReport
 from engine.organisation import holds_role, require_known
@@ -169,7 +170,7 @@ class PlanMethods(EngineBase):
             if not holds_role(session, actor, plan.focal_unit_id, ("focal_officer",)):
                 raise NotPermitted("Chỉ đơn vị đầu mối mở kỳ báo cáo (only the focal unit opens periods)")
             periods.validate_dates(
-                calendar_store.load(session),
+                current_calendar(),
                 data_cutoff=data_cutoff,
                 unit_deadline=unit_deadline,
                 focal_deadline=focal_deadline,

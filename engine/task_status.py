@@ -11,17 +11,6 @@ from datetime import date
 
 from engine.timeframes import parse_timeframe
 
-PROGRESS = ("not_started", "in_progress", "completed", "paused", "cancelled")
-TASK_STATUSES = (
-    "not_started",
-    "in_progress",
-    "overdue",
-    "completed_on_time",
-    "completed_late",
-    "paused",
-    "cancelled",
-)
-
 
 def task_deadline(timeframe_text: str, year: int) -> date | None:
     """Return when a task is due for the reporting year, from its timeframe as written."""
