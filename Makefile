@@ -41,6 +41,8 @@ test: lint test-sqlite test-postgres
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/step_cost.py --units 10,1000,10000
+	$(BIN)/python benchmarks/history_cost.py --returns 1,10,100,300
+	$(BIN)/python benchmarks/open_period.py --units 10,1000,11000
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

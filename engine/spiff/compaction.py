@@ -10,7 +10,9 @@ of which they all descend. Kept: the root (the ``BpmnStartTask``), its only chil
 event), ``C`` with everything below it, and, for every instance of an unstructured join (end
 join, parallel gateway) neither below ``C`` nor above it, that instance's parent with
 everything below it. Every other task is removed; the kept subtrees become children of the
-start event, in their original depth-first order. A subprocess entry whose ``SubWorkflowTask``
+start event, in their original depth-first order. In the top workflow only, a side branch that
+reached an end event before the main flow (its end event and cancelled end-join instance) is
+removed wherever it hangs: see ``_drop_ended_side_branches``. A subprocess entry whose ``SubWorkflowTask``
 was removed goes too, with the subprocesses nested in it.
 
 Why that is safe. Every removed task is finished and none is an ancestor of a kept one except
@@ -65,16 +67,49 @@ def compact(workflow: Any) -> int:
 
 
 def _compact_one(wf: Any) -> int:
+    dropped = _drop_ended_side_branches(wf) if wf is wf.top_workflow else 0
     plan = _plan(wf)
     if plan is None:
-        return 0
+        return dropped
     first, roots, removed = plan
     first._children = [r.id for r in roots]
     for r in roots:
         r._parent = first.id
     for task_id in removed:
         del wf.tasks[task_id]
-    return len(removed)
+    return dropped + len(removed)
+
+
+def _drop_ended_side_branches(wf: Any) -> int:
+    """Forget the tokens of side branches that reached an end event before the main flow.
+
+    Each such branch leaves its end event with one end-join instance, cancelled when the next
+    branch ends, kept only so that the final end join can merge its data into ``workflow.data``.
+    In a subprocess that merge is the result handed back to the calling task, so it is kept; in
+    the top workflow it only fills ``workflow.data`` at completion, which PlanCycle never reads
+    (results live in the tables the actions write). There, a chase-ladder branch re-armed on
+    every return would otherwise add a token per return.
+    """
+    referenced = set(wf.event_manager.tasks)
+    if wf.last_task is not None:
+        referenced.add(wf.last_task.id)
+    dropped = 0
+    for token in [t for t in wf.tasks.values() if isinstance(t.task_spec, _EndJoin)]:
+        end = token.parent
+        if (
+            token.state != TaskState.CANCELLED
+            or token._children
+            or end is None
+            or end._children != [token.id]
+            or end.parent is None
+            or not end.has_state(TaskState.COMPLETED)
+            or {token.id, end.id} & referenced
+        ):
+            continue
+        end.parent._children.remove(end.id)
+        del wf.tasks[end.id], wf.tasks[token.id]
+        dropped += 2
+    return dropped
 
 
 def _plan(wf: Any) -> tuple[Any, list[Any], set[Any]] | None:

@@ -89,7 +89,6 @@ class Snapshot:
     open_user_tasks: tuple[OpenUserTask, ...]
     waiting_timers: tuple[WaitingTimer, ...]
     completed_task_ids: frozenset[str]
-    data: dict[str, Any]
     actions: tuple[ActionRequest, ...] = ()
 
 
@@ -293,7 +292,6 @@ class ProcessRuntime:
             open_user_tasks=tuple(open_tasks),
             waiting_timers=tuple(timers),
             completed_task_ids=completed,
-            data=dict(workflow.data),
             actions=tuple(requested),
         )
 

@@ -398,3 +398,32 @@ def test_processes_with_inclusive_gateways_are_left_alone(
         [task] = [t for t in engine.list_inbox(actor=org.drafter.id) if t.instance_id == instance.id]
         engine.submit_task(task.id, {}, actor=org.drafter.id, version=task.version, request_id=request_id())
     assert compactions.removed == 0
+
+
+def test_focal_returns_after_the_chase_ladder_fired_do_not_grow_the_state(
+    engine: WorkflowEngine, org: Org, clock: FrozenClock, db: Engine, make_user: Callable[..., UserInfo]
+) -> None:
+    lane, _, _ = open_unit_report_period(engine, org, clock, make_user)
+
+    def escalations() -> list[str]:
+        return sorted(
+            e.action
+            for e in engine.list_audit(actor=SYSTEM, limit=10_000)
+            if e.action.startswith("escalation.") and e.instance_id == lane.instance_id
+        )
+
+    clock.set(datetime(2025, 2, 20, 2, tzinfo=UTC))  # the whole ladder is past due
+    engine.fire_due_timers()  # one advance runs every rung that is due
+    ladder = escalations()
+    assert len(ladder) == 4
+    sizes = {}
+    for number, (name, action, values) in enumerate(list(rounds(0, 30))[:90]):  # thirty focal returns
+        act(engine, lane, name, action, values)
+        engine.fire_due_timers()  # back in the unit's hands, the past-due rungs fire again at once
+        if name == "focal_review":
+            sizes[number // 3 + 1] = state_length(db, lane.instance_id)
+    assert sizes[30] < 1.05 * sizes[1], sizes
+    assert escalations() == ladder  # each rung is recorded once per report, however often it fires
+    for name, action, values in rounds(0, 0):
+        act(engine, lane, name, action, values)
+    assert engine.get_instance(lane.instance_id, actor=SYSTEM).status == "completed"
