@@ -34,6 +34,7 @@ from engine.results import (
 )
 from engine.schema import upgrade_database
 from engine.service_base import EngineBase
+from engine.service_messages import MessagingMethods
 from engine.service_org import OrganisationMethods
 from engine.service_plans import PlanMethods
 
@@ -42,7 +43,7 @@ MAX_REASON_LENGTH = 2000
 ACTION_MODULES = (approvals, consolidation, escalations)
 
 
-class WorkflowEngine(OrganisationMethods, PlanMethods, EngineBase):
+class WorkflowEngine(OrganisationMethods, PlanMethods, MessagingMethods, EngineBase):
     """The facade web/, the CLI and workers call. Build it with ``engine.build_engine``.
 
     Organisation methods are in ``engine.service_org``, plans and periods in

@@ -14,7 +14,7 @@ from engine import calendar_store
 from engine.clock import Clock
 from engine.db import unit_of_work
 from engine.deadlines import DeadlineContext, deadlines_using
-from engine.settings import Settings
+from engine.settings import SETTINGS_KEY, Settings
 from engine.spiff import ProcessRuntime
 from engine.working_days import WorkCalendar
 
@@ -44,6 +44,7 @@ class EngineBase:
     def _work(self, *, write: bool) -> Iterator[Session]:
         """One unit of work; deadline expressions inside it use this database's calendar."""
         with unit_of_work(self._sessions, write=write) as session:
+            session.info[SETTINGS_KEY] = self.settings
 
             @cache
             def calendar() -> WorkCalendar:

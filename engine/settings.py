@@ -11,6 +11,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "instance" / "plancycle.sqlite3"
 
 _ENV_PREFIX = "PLANCYCLE_"
+# Each unit of work puts the engine's settings in ``session.info`` under this key, so code that
+# runs inside a transaction (actions, notifications) reads them without another argument.
+SETTINGS_KEY = "plancycle.settings"
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,24 @@ class Settings:
     max_bpmn_bytes: int = 5 * 1024 * 1024
     timer_batch_size: int = 100
     sql_echo: bool = False
+    # Links in mail point here.
+    base_url: str = "http://127.0.0.1:5000"
+    # Mail: an empty smtp_host keeps mail queued in the outbox and sends nothing.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_timeout_s: float = 30.0
+    mail_from: str = "PlanCycle <khong-tra-loi@plancycle.local>"
+    mail_max_attempts: int = 8
+    mail_backoff_s: float = 60.0
+    mail_lease_s: float = 300.0
+    mail_batch_size: int = 50
+    digest_hour: int = 7  # local time of the daily digest
+    # Distributed mode: Celery broker (redis://127.0.0.1:6379/0 or amqp://guest:guest@127.0.0.1:5672//).
+    broker_url: str = ""
+    job_lease_s: float = 3600.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -54,3 +75,9 @@ def _coerce(type_name: object, raw: str) -> object:
     if "Path" in text:
         return Path(raw)
     return raw
+
+
+def of_session(session_info: Mapping[str, object]) -> Settings:
+    """Return the settings a unit of work carries (defaults outside one)."""
+    found = session_info.get(SETTINGS_KEY)
+    return found if isinstance(found, Settings) else Settings()

@@ -10,6 +10,7 @@ from engine.models.core import (
     Unit,
     User,
 )
+from engine.models.messaging import Job, MailOutbox, Notification, OfficialDocument
 from engine.models.organisation import Cover, Delegation, UnitGroup, UnitGroupMember, WorkCalendarDay
 from engine.models.periods import Escalation, ReportingPeriod, UnitReport
 from engine.models.plans import DocumentCounter, Plan, PlanSection, PlanTarget, PlanTask, PlanTaskUnit
@@ -21,7 +22,11 @@ __all__ = [
     "DocumentCounter",
     "Escalation",
     "HumanTask",
+    "Job",
+    "MailOutbox",
     "Membership",
+    "Notification",
+    "OfficialDocument",
     "Plan",
     "PlanSection",
     "PlanTarget",

@@ -49,6 +49,10 @@ class User(Base):
     full_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(default=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    # "immediate": one mail per notification; "digest": one mail a day; "none": in-app only.
+    mail_mode: Mapped[str] = mapped_column(String(20), default="immediate", server_default="immediate")
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Membership(Base):
@@ -168,6 +172,8 @@ class Timer(Base):
     kind: Mapped[str] = mapped_column(String(20))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Distributed mode: a dispatcher queued this timer for a worker until then (not queued again).
+    queued_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AuditEvent(Base):
