@@ -28,6 +28,7 @@ from engine.results import (
     SystemActor,
     TaskDetail,
     TimerFiring,
+    TimerInfo,
     UnitInfo,
     UserInfo,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "SystemActor",
     "TaskDetail",
     "TimerFiring",
+    "TimerInfo",
     "UnitInfo",
     "UnsafeScript",
     "UserInfo",

@@ -14,7 +14,7 @@ from engine.errors import NotFound
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance
 from engine.organisation import get_unit
 from engine.projection import apply_snapshot
-from engine.results import Actor, InstanceInfo
+from engine.results import SYSTEM, Actor, InstanceInfo
 from engine.spiff import ProcessRuntime, Snapshot, StoredInstance
 
 
@@ -78,8 +78,24 @@ def settle(
     at: datetime,
     actor: Actor,
 ) -> list[HumanTask]:
-    """After any advance: store and project, run the actions it asked for, tell the parent."""
+    """After any advance: store and project, audit its timers, run its actions, tell the parent."""
     opened = apply_snapshot(session, instance, snapshot, now=at, actor=actor)
+    for fired in snapshot.fired_timers:
+        audit.record(
+            session,
+            at=at,
+            actor=SYSTEM,
+            action="timer.fired",
+            object_type="instance",
+            object_id=instance.id,
+            instance_id=instance.id,
+            details={
+                "task": fired.name,
+                "spiff_task_id": fired.spiff_task_id,
+                "due_at": fired.due_at.isoformat(),
+                "late_by_s": max(0.0, (at - fired.due_at).total_seconds()),
+            },
+        )
     actions.run(session, runtime, instance, snapshot.actions, at=at, actor=actor)
     route_events(session, runtime, instance, at=at, actor=actor)
     return opened

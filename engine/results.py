@@ -136,6 +136,17 @@ class TimerFiring:
 
 
 @dataclass(frozen=True)
+class TimerInfo:
+    """A timer an instance waits on, as the indexed ``timer`` table holds it."""
+
+    id: int
+    instance_id: int
+    task_name: str
+    kind: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
 class SweepResult:
     """What one sweep did."""
 

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from engine import approvals, audit, consolidation, definitions, escalations, instances, sweeper, tasks
 from engine.authority import acting_for
 from engine.errors import InvalidSubmission
-from engine.models import AuditEvent, HumanTask, User
+from engine.models import AuditEvent, HumanTask, Timer, User
 from engine.organisation import may_act_clause, require_admin, require_user
 from engine.projection import to_task_info
 from engine.results import (
@@ -31,6 +31,7 @@ from engine.results import (
     SweepResult,
     TaskDetail,
     TimerFiring,
+    TimerInfo,
 )
 from engine.schema import upgrade_database
 from engine.service_base import EngineBase
@@ -257,14 +258,26 @@ class WorkflowEngine(OrganisationMethods, PlanMethods, MessagingMethods, EngineB
         with self._work(write=False) as session:
             due_ids = sweeper.due_timer_ids(session, moment, limit or self.settings.timer_batch_size)
         fired: list[TimerFiring] = []
+        skipped = 0
         for timer_id in due_ids:
             with self._work(write=True) as session:
                 firing = sweeper.fire_one(
                     session, self._runtime, timer_id, moment, skip_locked=self._is_postgres
                 )
-            if firing is not None:
-                fired.append(firing)
-        return SweepResult(fired=tuple(fired), skipped=len(due_ids) - len(fired))
+            if firing is None:
+                skipped += 1
+            else:
+                fired.extend(firing)
+        return SweepResult(fired=tuple(fired), skipped=skipped)
+
+    def list_timers(self, instance_id: int, *, actor: Actor) -> list[TimerInfo]:
+        """Return the timers an instance waits on, earliest first; administrators only."""
+        with self._work(write=False) as session:
+            require_admin(session, actor)
+            rows = session.scalars(
+                select(Timer).where(Timer.instance_id == instance_id).order_by(Timer.due_at, Timer.id)
+            )
+            return [TimerInfo(r.id, r.instance_id, r.task_name, r.kind, r.due_at) for r in rows]
 
     # -- history ----------------------------------------------------------------------------
 

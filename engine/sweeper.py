@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, instances
+from engine import instances
 from engine.models import Timer
 from engine.results import SYSTEM, TimerFiring
 from engine.spiff import ProcessRuntime
@@ -23,13 +23,15 @@ def due_timer_ids(session: Session, now: datetime, limit: int) -> Sequence[int]:
 
 def fire_one(
     session: Session, runtime: ProcessRuntime, timer_id: int, now: datetime, *, skip_locked: bool
-) -> TimerFiring | None:
+) -> list[TimerFiring] | None:
     """Claim one due timer and advance its instance; ``None`` when another sweeper has it.
 
     On PostgreSQL the timer row and then the instance row are taken with ``SKIP LOCKED``: never
     wait, because a user advancing the instance holds its lock and may be about to delete this
     timer row; a skipped timer is retried by the next sweep. Firing deletes or moves the timer
-    row in this same transaction, so each due occurrence fires once.
+    row in this same transaction, so each due occurrence fires once. The advance fires every
+    timer of the instance that is due, so the result lists each occurrence (each also audited
+    as ``timer.fired`` by ``instances.settle``).
     """
     query = select(Timer).where(Timer.id == timer_id, Timer.due_at <= now)
     if skip_locked:
@@ -40,25 +42,16 @@ def fire_one(
     instance = instances.lock(session, timer.instance_id, skip_locked=skip_locked)
     if instance is None:
         return None
-    due_at, task_name = timer.due_at, timer.task_name
     snapshot = runtime.fire_timers(instances.stored(session, instance), now)
-    late_by = max(0.0, (now - due_at).total_seconds())
-    audit.record(
-        session,
-        at=now,
-        actor=SYSTEM,
-        action="timer.fired",
-        object_type="timer",
-        object_id=timer.id,
-        instance_id=instance.id,
-        details={"task": task_name, "due_at": due_at.isoformat(), "late_by_s": late_by},
-    )
     instances.settle(session, runtime, instance, snapshot, at=now, actor=SYSTEM)
-    return TimerFiring(
-        timer_id=timer_id,
-        instance_id=instance.id,
-        task_name=task_name,
-        due_at=due_at,
-        fired_at=now,
-        late_by_s=late_by,
-    )
+    return [
+        TimerFiring(
+            timer_id=timer_id,
+            instance_id=instance.id,
+            task_name=fired.name,
+            due_at=fired.due_at,
+            fired_at=now,
+            late_by_s=max(0.0, (now - fired.due_at).total_seconds()),
+        )
+        for fired in snapshot.fired_timers
+    ]

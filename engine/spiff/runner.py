@@ -35,7 +35,14 @@ from engine.spiff.clock import running_at
 from engine.spiff.parser import EXTENSION_PREFIX, parse_process
 from engine.spiff.scripting import SandboxScriptEngine
 from engine.spiff.serializer import STATE_FORMAT_VERSION, StateSerializer
-from engine.spiff.timers import _duration_from, _parse_moment, is_iso_literal, next_due
+from engine.spiff.timers import (
+    FiredTimer,
+    _duration_from,
+    _parse_moment,
+    is_iso_literal,
+    next_due,
+    recording_firings,
+)
 
 DEFAULT_ACTIONS = ("submit",)
 
@@ -90,6 +97,7 @@ class Snapshot:
     waiting_timers: tuple[WaitingTimer, ...]
     completed_task_ids: frozenset[str]
     actions: tuple[ActionRequest, ...] = ()
+    fired_timers: tuple[FiredTimer, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -172,13 +180,13 @@ class ProcessRuntime:
     ) -> Snapshot:
         """Create a workflow, run it to its first wait state and snapshot it."""
         spec, subprocess_specs = self._specs_for(definition_id, load_spec_json)
-        with running_at(now), collecting() as requested:
+        with running_at(now), collecting() as requested, recording_firings() as fired:
             workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=self.script_engine)
             workflow.data.update(data)
             start = workflow.task_tree
             start.data.update(data)
             self._advance(workflow)
-            return self._snapshot(workflow, now, frozenset(), requested)
+            return self._snapshot(workflow, now, frozenset(), requested, fired)
 
     def task_data(self, stored: StoredInstance, spiff_task_id: str) -> dict[str, Any]:
         """Return a copy of one task's data (for displaying a form)."""
@@ -189,7 +197,7 @@ class ProcessRuntime:
         self, stored: StoredInstance, spiff_task_id: str, data: Mapping[str, Any], now: datetime
     ) -> Snapshot:
         """Complete a ready user task with ``data`` and advance to the next wait state."""
-        with running_at(now), collecting() as requested:
+        with running_at(now), collecting() as requested, recording_firings() as fired:
             workflow = self._load(stored)
             task = self._task(workflow, spiff_task_id)
             if task.state != TaskState.READY or not isinstance(task.task_spec, UserTask):
@@ -197,19 +205,19 @@ class ProcessRuntime:
             task.data.update(data)
             self._run(task.run)
             self._advance(workflow)
-            return self._snapshot(workflow, now, frozenset({spiff_task_id}), requested)
+            return self._snapshot(workflow, now, frozenset({spiff_task_id}), requested, fired)
 
     def fire_timers(self, stored: StoredInstance, now: datetime) -> Snapshot:
         """Let every due timer of the instance fire, then advance."""
-        with running_at(now), collecting() as requested:
+        with running_at(now), collecting() as requested, recording_firings() as fired:
             workflow = self._load(stored)
             self._run(workflow.refresh_timers)
             self._advance(workflow)
-            return self._snapshot(workflow, now, frozenset(), requested)
+            return self._snapshot(workflow, now, frozenset(), requested, fired)
 
     def signal(self, stored: StoredInstance, name: str, now: datetime) -> Snapshot | None:
         """Deliver a named signal; ``None`` when the instance is not waiting for it."""
-        with running_at(now), collecting() as requested:
+        with running_at(now), collecting() as requested, recording_firings() as fired:
             workflow = self._load(stored)
             waiting = [
                 t
@@ -223,7 +231,7 @@ class ProcessRuntime:
                 return None
             self._run(lambda: workflow.catch(BpmnEvent(SignalEventDefinition(name))))
             self._advance(workflow)
-            return self._snapshot(workflow, now, frozenset(), requested)
+            return self._snapshot(workflow, now, frozenset(), requested, fired)
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -256,7 +264,12 @@ class ProcessRuntime:
             raise ScriptFailed(f"Quy trình gặp lỗi khi chạy (the process failed): {exc}") from exc
 
     def _snapshot(
-        self, workflow: Any, now: datetime, completed: frozenset[str], requested: list[ActionRequest]
+        self,
+        workflow: Any,
+        now: datetime,
+        completed: frozenset[str],
+        requested: list[ActionRequest],
+        fired: list[FiredTimer],
     ) -> Snapshot:
         open_tasks = []
         for task in workflow.get_tasks(state=TaskState.READY, manual=True):
@@ -293,6 +306,7 @@ class ProcessRuntime:
             waiting_timers=tuple(timers),
             completed_task_ids=completed,
             actions=tuple(requested),
+            fired_timers=tuple(fired),
         )
 
     def _describe_user_task(self, task: Any, now: datetime) -> OpenUserTask:

@@ -83,6 +83,7 @@ def test_public_surface_is_pinned() -> None:
             "StaleTask",
             "SubmitResult",
             "SweepResult",
+            "TimerInfo",
             "SystemActor",
             "TaskDetail",
             "TimerFiring",
