@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import actions, audit, definitions
+from engine import actions, audit, definitions, notices
+from engine.deadlines import local_date
 from engine.errors import NotFound
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance
 from engine.organisation import get_unit
@@ -77,9 +78,14 @@ def settle(
     *,
     at: datetime,
     actor: Actor,
+    reason: str | None = None,
 ) -> list[HumanTask]:
-    """After any advance: store and project, audit its timers, run its actions, tell the parent."""
+    """After any advance: store and project, tell people, audit timers, run actions, tell the parent.
+
+    ``reason`` is a return's reason: the tasks the return opened carry it in their notification.
+    """
     opened = apply_snapshot(session, instance, snapshot, now=at, actor=actor)
+    notices.tasks_opened(session, opened, at=at, on_day=local_date(at), reason=reason)
     for fired in snapshot.fired_timers:
         audit.record(
             session,

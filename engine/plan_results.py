@@ -139,3 +139,18 @@ class PeriodBoard:
     report_counts: dict[str, int] = field(default_factory=dict)
     share_on_time: float = 0.0
     share_overdue: float = 0.0
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """A document PlanCycle produced, such as an official reminder letter."""
+
+    id: int
+    kind: str
+    title: str
+    issuing_unit_id: int
+    recipient_unit_id: int | None
+    period_id: int | None
+    unit_report_id: int | None
+    content: dict[str, Any]
+    created_at: datetime

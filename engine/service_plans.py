@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from engine import approvals, authority, escalations, periods, plans, reports
 from engine.deadlines import current_calendar
 from engine.errors import NotFound, NotPermitted
-from engine.models import Plan, UnitReport
-from engine.organisation import holds_role, require_known
-from engine.plan_results import PeriodBoard, PeriodInfo, PlanInfo, SectionInput, TargetInput
+from engine.models import OfficialDocument, Plan, UnitReport
+from engine.organisation import holds_role, require_known, require_user, roles_of
+from engine.plan_results import DocumentInfo, PeriodBoard, PeriodInfo, PlanInfo, SectionInput, TargetInput
 from engine.results import Actor, SystemActor
 from engine.service_base import EngineBase
 
@@ -218,6 +218,34 @@ class PlanMethods(EngineBase):
             escalations.record_escalation(
                 session, report, "remind_now", at=self._clock(), actor=actor, instance_id=report.instance_id
             )
+
+    def list_period_documents(self, period_id: int, *, actor: Actor) -> list[DocumentInfo]:
+        """Return the documents of a period: all of them to those who see its board, else the unit's own."""
+        with self._work(write=False) as session:
+            period = periods.get(session, period_id)
+            plan = plans.get(session, period.plan_id)
+            query = select(OfficialDocument).where(OfficialDocument.period_id == period_id)
+            if not (
+                holds_role(session, actor, plan.focal_unit_id, ("focal_officer", "leader", "unit_head"))
+                or holds_role(session, actor, plan.issuing_unit_id, ("leader",))
+            ):
+                user = require_user(session, actor)
+                own_units = [unit_id for unit_id, _role in roles_of(session, user.id)]
+                query = query.where(OfficialDocument.recipient_unit_id.in_(own_units))
+            return [
+                DocumentInfo(
+                    id=d.id,
+                    kind=d.kind,
+                    title=d.title,
+                    issuing_unit_id=d.issuing_unit_id,
+                    recipient_unit_id=d.recipient_unit_id,
+                    period_id=d.period_id,
+                    unit_report_id=d.unit_report_id,
+                    content=dict(d.content),
+                    created_at=d.created_at,
+                )
+                for d in session.scalars(query.order_by(OfficialDocument.id))
+            ]
 
     def get_unit_report(self, period_id: int, unit_id: int, *, actor: Actor) -> dict[str, Any]:
         """Return a unit's report: to its own unit always, to the focal unit once submitted, else NotFound."""

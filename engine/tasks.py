@@ -139,7 +139,7 @@ def complete(
         instance_id=instance.id,
         details=details,
     )
-    instances.settle(session, runtime, instance, snapshot, at=at, actor=user.id)
+    instances.settle(session, runtime, instance, snapshot, at=at, actor=user.id, reason=reason)
     return result(session, row, was_repeat=False)
 
 
