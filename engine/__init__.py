@@ -16,6 +16,7 @@ from engine.errors import (
     StaleTask,
     UnsafeScript,
 )
+from engine.message_results import MailSettingsInfo, MailSweep, NotificationInfo, OutboxInfo
 from engine.results import (
     SYSTEM,
     Actor,
@@ -47,8 +48,12 @@ __all__ = [
     "InstanceInfo",
     "InvalidDefinition",
     "InvalidSubmission",
+    "MailSettingsInfo",
+    "MailSweep",
     "NotFound",
     "NotPermitted",
+    "NotificationInfo",
+    "OutboxInfo",
     "ScriptError",
     "ScriptFailed",
     "ScriptLimitExceeded",

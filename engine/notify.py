@@ -52,6 +52,7 @@ def notify(
 ) -> list[Notification]:
     """Notify each active user once; queue a mail for those with an address who want mail now."""
     settings = of_session(session.info)
+    title = title[:300]
     ids = sorted(set(user_ids))
     if not ids:
         return []
@@ -79,7 +80,7 @@ def notify(
                     user_id=user.id,
                     notification_id=note.id,
                     to_address=user.email,
-                    subject=f"[PlanCycle] {title}",
+                    subject=f"[PlanCycle] {title}"[:300],
                     body=mail_body(settings, user.full_name, body, link),
                     status="queued",
                     attempts=0,
