@@ -164,6 +164,7 @@ def _project_timers(
             session.delete(row)
         elif timer.due_at != row.due_at:
             row.due_at = timer.due_at
+            row.queued_until = None  # the next occurrence of a cycle is handed out afresh
     for timer in waiting.values():
         session.add(
             Timer(

@@ -35,6 +35,7 @@ from engine.results import (
 )
 from engine.schema import upgrade_database
 from engine.service_base import EngineBase
+from engine.service_jobs import JobMethods
 from engine.service_messages import MessagingMethods
 from engine.service_org import OrganisationMethods
 from engine.service_plans import PlanMethods
@@ -44,7 +45,7 @@ MAX_REASON_LENGTH = 2000
 ACTION_MODULES = (approvals, consolidation, escalations)
 
 
-class WorkflowEngine(OrganisationMethods, PlanMethods, MessagingMethods, EngineBase):
+class WorkflowEngine(OrganisationMethods, PlanMethods, MessagingMethods, JobMethods, EngineBase):
     """The facade web/, the CLI and workers call. Build it with ``engine.build_engine``.
 
     Organisation methods are in ``engine.service_org``, plans and periods in

@@ -48,6 +48,11 @@ class Settings:
     digest_hour: int = 7  # local time of the daily digest
     # Distributed mode: Celery broker (redis://127.0.0.1:6379/0 or amqp://guest:guest@127.0.0.1:5672//).
     broker_url: str = ""
+    worker_queue: str = "plancycle"
+    dispatch_every_s: float = 5.0  # how often the dispatcher hands due work to workers
+    timer_lease_s: float = 60.0  # a timer handed to a worker is not handed out again before this
+    timer_dispatch_batch: int = 1000
+    timer_chunk: int = 50  # timers per worker task
     job_lease_s: float = 3600.0
 
     @classmethod

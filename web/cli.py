@@ -1,7 +1,8 @@
-"""The ``plancycle`` command: database, deployment, demo data, the server, the timer sweep."""
+"""The ``plancycle`` command: database, deployment, demo data, the server, background work, workers."""
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -12,6 +13,7 @@ from pathlib import Path
 import click
 
 from engine import SYSTEM, EngineError, Settings, WorkflowEngine, build_engine
+from engine.background import run_once
 from engine.demo import load_demo
 
 
@@ -80,28 +82,46 @@ def demo(if_empty: bool) -> None:
 
 
 @main.command("fire-timers")
-def fire_timers() -> None:
-    """Kích hoạt các hẹn giờ đến hạn một lần (fire due timers once)."""
+@click.option(
+    "--until-empty", is_flag=True, help="Lặp đến khi không còn hẹn giờ đến hạn (repeat until none is due)."
+)
+def fire_timers(until_empty: bool) -> None:
+    """Kích hoạt các hẹn giờ đến hạn (fire due timers)."""
+    fired = skipped = 0
     with _engine() as engine:
-        result = engine.fire_due_timers()
-    click.echo(f"Đã kích hoạt {len(result.fired)} hẹn giờ (fired), bỏ qua {result.skipped} (skipped).")
+        while True:
+            result = engine.fire_due_timers()
+            fired += len(result.fired)
+            skipped += result.skipped
+            if not until_empty or not result.fired:
+                break
+    click.echo(f"Đã kích hoạt {fired} hẹn giờ (fired), bỏ qua {skipped} (skipped).")
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--sweep-every", default=30.0, show_default=True, help="Giây giữa hai lần quét hẹn giờ.")
-def serve(host: str, port: int, sweep_every: float) -> None:
-    """Chạy máy chủ web với bộ quét hẹn giờ nhúng (serve, with the embedded timer sweeper)."""
+@click.option(
+    "--background-every",
+    default=15.0,
+    show_default=True,
+    help="Giây giữa hai lượt chạy nền: hẹn giờ, thư, công việc (seconds between background passes).",
+)
+def serve(host: str, port: int, background_every: float) -> None:
+    """Chạy máy chủ web; không có máy chủ hàng đợi thì chạy nền ngay trong tiến trình (serve)."""
     from web.app import create_app
 
     app = create_app()
     engine: WorkflowEngine = app.extensions["plancycle_engine"]
     stop = threading.Event()
-    sweeper = threading.Thread(
-        target=_sweep_forever, args=(engine, sweep_every, stop), daemon=True, name="timer-sweeper"
-    )
-    sweeper.start()
+    if engine.settings.broker_url:
+        click.echo(
+            "Chế độ phân tán: hẹn giờ, thư và công việc do `plancycle worker` chạy (distributed mode)."
+        )
+    else:
+        threading.Thread(
+            target=_background_forever, args=(engine, background_every, stop), daemon=True, name="background"
+        ).start()
     click.echo(f"PlanCycle: http://{host}:{port}/")
     try:
         app.run(host=host, port=port, threaded=True, use_reloader=False)
@@ -109,13 +129,45 @@ def serve(host: str, port: int, sweep_every: float) -> None:
         stop.set()
 
 
-def _sweep_forever(engine: WorkflowEngine, every: float, stop: threading.Event) -> None:
+def _background_forever(engine: WorkflowEngine, every: float, stop: threading.Event) -> None:
     while not stop.wait(every):
         started = time.monotonic()
         try:
-            result = engine.fire_due_timers()
-        except Exception as exc:
-            click.echo(f"Lỗi khi quét hẹn giờ (sweep error): {exc}", err=True)
+            result = run_once(engine)
+        except Exception as exc:  # keep serving; the next pass retries
+            click.echo(f"Lỗi khi chạy nền (background error): {exc}", err=True)
             continue
-        if result.fired:
-            click.echo(f"Đã kích hoạt {len(result.fired)} hẹn giờ trong {time.monotonic() - started:.2f}s")
+        if result.timers_fired or result.mail.sent or result.jobs_run:
+            click.echo(
+                f"Nền (background): {result.timers_fired} hẹn giờ, {result.mail.sent} thư, "
+                f"{result.jobs_run} công việc trong {time.monotonic() - started:.2f}s"
+            )
+
+
+@main.command()
+@click.option("--concurrency", default=1, show_default=True, type=int, help="Số tiến trình con (processes).")
+@click.option(
+    "--beat", is_flag=True, help="Kèm bộ điều phối định kỳ; chỉ một worker bật cờ này (run the dispatcher)."
+)
+@click.option("--loglevel", default="INFO", show_default=True)
+@click.option("--name", default=None, help="Tên worker (worker name); mặc định: plancycle-<pid>.")
+def worker(concurrency: int, beat: bool, loglevel: str, name: str | None) -> None:
+    """Chạy worker Celery: hẹn giờ, thư và công việc nặng (run a distributed worker)."""
+    from engine.distributed import make_app, worker_argv
+
+    settings = Settings.from_env()
+    if not settings.broker_url:
+        click.echo(
+            "Cần PLANCYCLE_BROKER_URL, ví dụ redis://127.0.0.1:6379/0 (a broker URL is required).", err=True
+        )
+        sys.exit(2)
+    app = make_app(settings)
+    app.worker_main(
+        worker_argv(
+            concurrency=concurrency,
+            beat=beat,
+            loglevel=loglevel,
+            queue=settings.worker_queue,
+            name=name or f"plancycle-{os.getpid()}",
+        )
+    )
