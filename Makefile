@@ -43,6 +43,7 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/step_cost.py --units 10,1000,10000
 	$(BIN)/python benchmarks/history_cost.py --returns 1,10,100,300
 	$(BIN)/python benchmarks/open_period.py --units 10,1000,11000
+	$(BIN)/python benchmarks/fire_timers.py --timers 10000 --workers 1,2
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from kombu import Connection
 from sqlalchemy import Engine, text
 
 from engine import SYSTEM, FrozenClock, NotFound, UserInfo, WorkflowEngine
@@ -31,6 +32,7 @@ from tests.engine.test_compaction import open_unit_report_period
 ROOT = Path(__file__).resolve().parents[2]
 PLANCYCLE = str(Path(sys.executable).with_name("plancycle"))
 REDIS_URL = "redis://127.0.0.1:6379/0"
+RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672//"
 
 WAIT_A_DAY = minimal_process(
     "wait_a_day",
@@ -166,6 +168,27 @@ def test_a_celery_worker_on_redis_killed_mid_batch_loses_nothing_and_fires_nothi
     assert sorted(fired) == ids
     assert set(fired.values()) == {1}
     assert {(status, timers) for _i, status, timers in consistency(db)} == {("completed", 0)}
+
+
+@pytest.mark.pg_only
+@pytest.mark.parametrize("broker", [REDIS_URL, RABBITMQ_URL], ids=["redis", "rabbitmq"])
+def test_two_celery_workers_fire_each_due_timer_once_through_either_broker(
+    engine: WorkflowEngine, org: Org, db: Engine, db_url: str, broker: str
+) -> None:
+    ids = start_waiting(engine, org, 100)
+    queue = f"plancycle-test-{uuid.uuid4().hex[:8]}"
+    env = env_for(db_url, broker_url=broker, worker_queue=queue, dispatch_every_s=0.5, timer_chunk=5)
+    workers = [start_worker(env, beat=True), start_worker(env, beat=False)]
+    try:
+        wait_for(lambda: sum(firings_per_instance(db).values()) >= 100, 180, "every timer to fire")
+    finally:
+        for worker in workers:
+            stop(worker)
+        with Connection(broker) as conn:
+            conn.default_channel.queue_delete(queue)
+    fired = firings_per_instance(db)
+    assert sorted(fired) == ids
+    assert set(fired.values()) == {1}
 
 
 def test_a_job_runs_in_the_background_and_reports_its_outcome(
