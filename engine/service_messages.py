@@ -78,6 +78,16 @@ class MessagingMethods(EngineBase):
 
     # -- mail settings --------------------------------------------------------------------------
 
+    def get_mail_settings(self, user_id: int, *, actor: Actor) -> MailSettingsInfo:
+        """Return where and how a user receives mail; the user themselves or an administrator."""
+        with self._work(write=False) as session:
+            if actor == user_id:
+                require_user(session, actor)
+            else:
+                require_admin(session, actor)
+            user = get_user(session, user_id)
+            return MailSettingsInfo(user_id=user.id, email=user.email, mail_mode=user.mail_mode)
+
     def set_mail_settings(
         self, user_id: int, *, email: str | None, mail_mode: str, actor: Actor
     ) -> MailSettingsInfo:

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 
 from engine import Settings, WorkflowEngine, build_engine
-from web import auth, inbox
+from web import auth, inbox, notifications
 from web.errors import register_error_handlers
-from web.extensions import login_manager
+from web.extensions import csrf, login_manager, nav_counts
 
-BLUEPRINTS = (auth.bp, inbox.bp)
+BLUEPRINTS = (auth.bp, inbox.bp, notifications.bp)
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, engine: WorkflowEngine | None = None) -> Flask:
@@ -32,6 +32,8 @@ def create_app(config: Mapping[str, Any] | None = None, *, engine: WorkflowEngin
     zone = ZoneInfo(settings.timezone)
     app.add_template_filter(lambda moment: format_vn_date(moment, zone), "vn_date")
     login_manager.init_app(app)
+    csrf.init_app(app)  # every POST, PUT, PATCH and DELETE needs the session's token
+    app.context_processor(nav_counts)
     register_error_handlers(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

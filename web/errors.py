@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
 
 from engine import EngineError, InvalidSubmission, NotFound, NotPermitted, StaleTask
 
@@ -19,6 +20,14 @@ def status_for(error: EngineError) -> int:
 
 def register_error_handlers(app: Flask) -> None:
     """Render engine errors as pages with their Vietnamese message."""
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(_error: CSRFError) -> tuple[str, int]:
+        message = (
+            "Biểu mẫu đã hết hạn hoặc không hợp lệ; vui lòng tải lại trang và thử lại "
+            "(the form expired or is invalid; reload the page and try again)."
+        )
+        return render_template("error.html", message=message, status=400), 400
 
     @app.errorhandler(EngineError)
     def _engine_error(error: EngineError) -> tuple[str, int]:

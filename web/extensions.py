@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app
-from flask_login import LoginManager, UserMixin
+from flask_login import LoginManager, UserMixin, current_user
+from flask_wtf.csrf import CSRFProtect
 
 from engine import EngineError, UserInfo, WorkflowEngine
 
+csrf = CSRFProtect()
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
@@ -38,3 +42,10 @@ def load_user(user_id: str) -> CurrentUser | None:
     except (EngineError, ValueError):
         return None
     return CurrentUser(info) if info.is_active else None
+
+
+def nav_counts() -> dict[str, Any]:
+    """Give every page the signed-in user's unread notification count (for the navigation)."""
+    if not current_user.is_authenticated:
+        return {"unread_count": 0}
+    return {"unread_count": get_engine().unread_count(actor=current_user.info.id)}
