@@ -18,7 +18,7 @@ from sqlalchemy import or_, select, update
 
 from engine import sweeper
 from engine.errors import EngineError, InvalidSubmission, NotFound, NotPermitted
-from engine.models import Job, Timer
+from engine.models import Job, ReportingPeriod, Timer
 from engine.organisation import require_admin, require_known
 from engine.results import SYSTEM, Actor, SweepResult, SystemActor, TimerFiring
 from engine.service_base import EngineBase
@@ -153,9 +153,14 @@ class JobMethods(EngineBase):
                 return None
             job = session.get(Job, job_id)
             assert job is not None  # noqa: S101 - just claimed
-            kind, args, actor = JOB_KINDS[job.kind], dict(job.args), job.created_by_id
+            kind, args, actor, attempts = JOB_KINDS[job.kind], dict(job.args), job.created_by_id, job.attempts
         call = {k: date.fromisoformat(v) if k in kind.date_args else v for k, v in args.items()}
         status, result, error = "done", None, None
+        if attempts > 1 and (done_before := self._done_before(kind.method, args)) is not None:
+            # An earlier attempt's door call committed, then its worker died before this row
+            # was marked done: report that outcome instead of calling again.
+            result = {"id": done_before}
+            return self._finish(job_id, status, result, error)
         try:
             outcome = getattr(self, kind.method)(**call, actor=SYSTEM if actor is None else actor)
             result = {"id": outcome.id} if hasattr(outcome, "id") else {}
@@ -164,6 +169,20 @@ class JobMethods(EngineBase):
             status, error = "failed", "; ".join([exc.message, *details])
         except EngineError as exc:
             status, error = "failed", exc.message
+        return self._finish(job_id, status, result, error)
+
+    def _done_before(self, method: str, args: dict[str, Any]) -> int | None:
+        """Return what an earlier attempt of a job already made, when that can be told."""
+        if method != "open_period":
+            return None
+        with self._work(write=False) as session:
+            return session.scalar(
+                select(ReportingPeriod.id).where(
+                    ReportingPeriod.plan_id == args.get("plan_id"), ReportingPeriod.label == args.get("label")
+                )
+            )
+
+    def _finish(self, job_id: int, status: str, result: dict[str, Any] | None, error: str | None) -> JobInfo:
         with self._work(write=True) as session:
             job = session.get(Job, job_id)
             assert job is not None  # noqa: S101 - jobs are never deleted

@@ -14,7 +14,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -236,3 +236,36 @@ def test_a_job_runs_in_the_background_and_reports_its_outcome(
     assert run_once(engine).jobs_run == 0  # each job runs once
     with pytest.raises(NotFound):
         engine.get_job(job.id, actor=org.drafter.id)
+
+
+def test_a_job_whose_worker_died_after_its_work_committed_reports_that_work(
+    engine: WorkflowEngine, org: Org, clock: FrozenClock, db: Engine, make_user: Callable[..., UserInfo]
+) -> None:
+    _, _, first_period = open_unit_report_period(engine, org, clock, make_user)
+    plan_id = engine.period_board(first_period, actor=SYSTEM).period.plan_id
+    focal = org.focal_officer.id
+    args = {
+        "plan_id": plan_id,
+        "label": "Năm 2025",
+        "year": 2025,
+        "data_cutoff": date(2025, 12, 15),
+        "unit_deadline": date(2025, 12, 22),
+        "focal_deadline": date(2025, 12, 26),
+    }
+    job = engine.submit_job("open_period", args, actor=focal)
+    # A worker took the job, opened the period, and died before marking the job done.
+    with db.begin() as conn:
+        conn.execute(
+            text("UPDATE job SET status = 'running', attempts = 1, lease_until = :past WHERE id = :id"),
+            {"past": datetime(2000, 1, 1, tzinfo=UTC), "id": job.id},
+        )
+    opened = engine.open_period(actor=focal, **args)
+    assert engine.due_job_ids() == [job.id]  # its lease ran out
+    done = engine.run_job(job.id)
+    assert done is not None
+    assert (done.status, done.result, done.error) == ("done", {"id": opened.id}, None)
+    # A first attempt that meets an existing label still fails, as the direct call would.
+    again = engine.submit_job("open_period", args, actor=focal)
+    failed = engine.run_job(again.id)
+    assert failed is not None
+    assert failed.status == "failed"
