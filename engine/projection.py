@@ -101,7 +101,7 @@ def _project_human_tasks(
             object_type="human_task",
             object_id=row.id,
             instance_id=instance.id,
-            details={"task": row.task_name, "unit_id": row.unit_id, "role": row.role},
+            details={"task": row.task_name, "title": row.title, "unit_id": row.unit_id, "role": row.role},
         )
     return opened
 

@@ -155,6 +155,16 @@ class SweepResult:
 
 
 @dataclass(frozen=True)
+class HistoryEntry:
+    """One step of an item's history as the people working on it see it."""
+
+    at: datetime
+    actor_name: str | None  # None: the system (timers, actions)
+    action: str
+    details: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class AuditEntry:
     """One row of history."""
 

@@ -25,6 +25,7 @@ from engine.results import (
     Actor,
     AuditEntry,
     DefinitionInfo,
+    HistoryEntry,
     HumanTaskInfo,
     InstanceInfo,
     SubmitResult,
@@ -166,6 +167,24 @@ class WorkflowEngine(OrganisationMethods, PlanMethods, MessagingMethods, JobMeth
             row = tasks.visible(session, task_id, user.id, self.today())
             values = tasks.form_values(session, self._runtime, row, self.settings.forms_dir)
             return TaskDetail(task=to_task_info(row), values=values)
+
+    def task_history(self, task_id: int, *, actor: Actor, limit: int = 200) -> list[HistoryEntry]:
+        """Return what happened to a task's item, oldest first: who did what, when, and why.
+
+        For those who may see the task: starts, submissions, approvals, returns with their
+        reasons, claims, timers and the chase ladder's steps on the same instance.
+        """
+        with self._work(write=False) as session:
+            user = require_user(session, actor)
+            row = tasks.visible(session, task_id, user.id, self.today())
+            entries = session.execute(
+                select(AuditEvent, User.full_name)
+                .outerjoin(User, User.id == AuditEvent.actor_id)
+                .where(AuditEvent.instance_id == row.instance_id, AuditEvent.action.not_like("action.%"))
+                .order_by(AuditEvent.id)
+                .limit(limit)
+            ).all()
+            return [HistoryEntry(e.at, name, e.action, dict(e.details or {})) for e, name in entries]
 
     def claim_task(self, task_id: int, *, actor: Actor, version: int | None = None) -> HumanTaskInfo:
         """Take a task open to the actor's unit and role, so colleagues see who holds it."""

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask
 
 from engine import Settings, WorkflowEngine, build_engine
-from web import auth, inbox, notifications
+from web import auth, inbox, notifications, tasks
 from web.errors import register_error_handlers
 from web.extensions import csrf, login_manager, nav_counts
 
-BLUEPRINTS = (auth.bp, inbox.bp, notifications.bp)
+BLUEPRINTS = (auth.bp, inbox.bp, notifications.bp, tasks.bp)
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, engine: WorkflowEngine | None = None) -> Flask:
@@ -31,6 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, engine: WorkflowEngin
     app.extensions["plancycle_engine"] = engine or build_engine(settings)
     zone = ZoneInfo(settings.timezone)
     app.add_template_filter(lambda moment: format_vn_date(moment, zone), "vn_date")
+    app.add_template_filter(format_vn_day, "vn_day")
     login_manager.init_app(app)
     csrf.init_app(app)  # every POST, PUT, PATCH and DELETE needs the session's token
     app.context_processor(nav_counts)
@@ -45,3 +46,12 @@ def create_app(config: Mapping[str, Any] | None = None, *, engine: WorkflowEngin
 def format_vn_date(moment: datetime, zone: ZoneInfo) -> str:
     """dd/mm/yyyy HH:MM in the local time zone (Asia/Ho_Chi_Minh by default)."""
     return moment.astimezone(zone).strftime("%d/%m/%Y %H:%M")
+
+
+def format_vn_day(value: object) -> str:
+    """dd/mm/yyyy for a date or an ISO date string (as form values hold them); other text as is."""
+    text = str(value)
+    try:
+        return date.fromisoformat(text[:10]).strftime("%d/%m/%Y")
+    except ValueError:
+        return text

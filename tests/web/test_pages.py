@@ -124,3 +124,21 @@ def test_mail_settings_page_validates_in_vietnamese_and_keeps_the_input(
     page = client.get(form).get_data(as_text=True)
     assert "Đã lưu cài đặt thư" in page
     assert re.search(r'value="digest"\s+checked', page)
+
+
+def test_another_units_user_can_neither_see_nor_act_on_a_task(engine: WorkflowEngine, org: Org) -> None:
+    start_unit_report(engine, org.commune.id, org.focal.id)
+    [task] = engine.list_inbox(actor=org.drafter.id)
+    other = _client(engine)
+    sign_in(other, "khac.soan")
+    assert other.get(f"/tasks/{task.id}").status_code == 404
+    form = {
+        "action": "submit",
+        "version": str(task.version),
+        "summary": "Không phải của tôi",
+        "csrf_token": token(other, "/thong-bao/"),
+    }
+    assert other.post(f"/tasks/{task.id}", data=form).status_code == 404
+    assert other.post(f"/tasks/{task.id}/nhan", data={"csrf_token": form["csrf_token"]}).status_code == 404
+    [still] = engine.list_inbox(actor=org.drafter.id)
+    assert (still.status, still.version, still.claimed_by_id) == ("open", task.version, None)
