@@ -31,7 +31,6 @@ from engine.results import (
     SubmitResult,
     SweepResult,
     TaskDetail,
-    TimerFiring,
     TimerInfo,
 )
 from engine.schema import upgrade_database
@@ -277,18 +276,7 @@ class WorkflowEngine(OrganisationMethods, PlanMethods, MessagingMethods, JobMeth
         moment = now or self._clock()
         with self._work(write=False) as session:
             due_ids = sweeper.due_timer_ids(session, moment, limit or self.settings.timer_batch_size)
-        fired: list[TimerFiring] = []
-        skipped = 0
-        for timer_id in due_ids:
-            with self._work(write=True) as session:
-                firing = sweeper.fire_one(
-                    session, self._runtime, timer_id, moment, skip_locked=self._is_postgres
-                )
-            if firing is None:
-                skipped += 1
-            else:
-                fired.extend(firing)
-        return SweepResult(fired=tuple(fired), skipped=skipped)
+        return self.fire_timers(due_ids, now=moment)
 
     def list_timers(self, instance_id: int, *, actor: Actor) -> list[TimerInfo]:
         """Return the timers an instance waits on, earliest first; administrators only."""
