@@ -8,13 +8,10 @@ mail once and run each job once.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from engine.message_results import MailSweep
 from engine.service import WorkflowEngine
-
-log = logging.getLogger("plancycle.background")
 
 
 @dataclass(frozen=True)
@@ -33,9 +30,7 @@ def run_once(engine: WorkflowEngine, *, max_timer_batches: int = 50) -> PassResu
     for _ in range(max_timer_batches):
         result = engine.fire_due_timers()
         fired += len(result.fired)
-        if not result.fired and not result.skipped:
-            break
-        if not result.fired:  # everything due is held by someone else right now
+        if not result.fired:  # nothing due, or all of it held by someone else right now
             break
     mail = engine.send_due_mail()
     digests = engine.send_digests()

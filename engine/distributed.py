@@ -14,7 +14,6 @@ a worker.
 
 from __future__ import annotations
 
-import logging
 import os
 import tempfile
 from collections.abc import Sequence
@@ -26,7 +25,6 @@ from engine.bootstrap import build_engine
 from engine.service import WorkflowEngine
 from engine.settings import Settings
 
-log = logging.getLogger("plancycle.worker")
 _engines: dict[int, WorkflowEngine] = {}
 
 

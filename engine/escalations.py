@@ -22,7 +22,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, notices, reports
+from engine import audit, instances, notices, reports
 from engine.actions import ActionContext, register
 from engine.deadlines import local_date
 from engine.models import Escalation, HumanTask, OfficialDocument, Plan, ReportingPeriod, UnitReport
@@ -132,9 +132,8 @@ def _carry_out(session: Session, report: UnitReport, row: Escalation, *, at: dat
             .order_by(HumanTask.id)
         )
     )
-    unit_link = open_tasks[0].id if open_tasks else None
-    own_link = notices.task_link(unit_link) if unit_link else notices.period_unit_link(period.id, unit.id)
     board_link = notices.period_unit_link(period.id, unit.id)
+    own_link = notices.task_link(open_tasks[0].id) if open_tasks else board_link
 
     def tell(users: set[int], title: str, body: str, link: str) -> None:
         notify(
@@ -149,17 +148,21 @@ def _carry_out(session: Session, report: UnitReport, row: Escalation, *, at: dat
             unit_report_id=report.id,
         )
 
+    def acting() -> set[int]:
+        """Whoever may act on the unit's open items now (holder, assignee, or the step's role)."""
+        return set().union(*(notices.task_recipients(session, t, on_day=today) for t in open_tasks))
+
     def holders(unit_id: int, *roles: str) -> set[int]:
         return notices.role_holders(session, unit_id, roles, on_day=today)
 
     action = row.action
     if action in ("remind_drafter", "remind_now"):
-        users: set[int] = set()
-        for task in open_tasks:
-            users |= notices.task_recipients(session, task, on_day=today)
-        if not users:
-            users = holders(unit.id, "drafter")
-        tell(users, f"Nhắc: {subject}", f"Đề nghị hoàn thành {subject}, hạn {deadline}.", own_link)
+        tell(
+            acting() or holders(unit.id, "drafter"),
+            f"Nhắc: {subject}",
+            f"Đề nghị hoàn thành {subject}, hạn {deadline}.",
+            own_link,
+        )
     elif action == "remind_unit_head":
         tell(
             holders(unit.id, "unit_head"),
@@ -181,12 +184,10 @@ def _carry_out(session: Session, report: UnitReport, row: Escalation, *, at: dat
         for task in released:
             task.claimed_by_id = None
             task.version += 1
+            instances.follow_holder(session, task)
         row.details = {**row.details, "released_task_ids": [t.id for t in released]}
-        users = set()
-        for task in open_tasks:
-            users |= notices.task_recipients(session, task, on_day=today)
         tell(
-            users,
+            acting(),  # after the release: everyone with the step's role, not the former holder only
             f"Giao lại: {subject}",
             f"{subject.capitalize()} đã quá hạn {deadline}; việc được giao lại cho mọi người cùng vai trò "
             "trong đơn vị để xử lý ngay.",

@@ -70,6 +70,13 @@ def start(
     return to_info(instance, definition.version, tuple(t.id for t in opened))
 
 
+def follow_holder(session: Session, task: HumanTask) -> None:
+    """Keep the instance's "who holds it" in step with a task's claim."""
+    instance = get(session, task.instance_id)
+    if instance.current_step == task.task_name:
+        instance.step_holder_id = task.claimed_by_id or task.assignee_id
+
+
 def settle(
     session: Session,
     runtime: ProcessRuntime,
@@ -99,7 +106,7 @@ def settle(
                 "task": fired.name,
                 "spiff_task_id": fired.spiff_task_id,
                 "due_at": fired.due_at.isoformat(),
-                "late_by_s": max(0.0, (at - fired.due_at).total_seconds()),
+                "late_by_s": fired.late_by_s(at),
             },
         )
     actions.run(session, runtime, instance, snapshot.actions, at=at, actor=actor)

@@ -51,7 +51,7 @@ def fire_one(
             task_name=fired.name,
             due_at=fired.due_at,
             fired_at=now,
-            late_by_s=max(0.0, (now - fired.due_at).total_seconds()),
+            late_by_s=fired.late_by_s(now),
         )
         for fired in snapshot.fired_timers
     ]

@@ -67,9 +67,7 @@ def set_claim(session: Session, row: HumanTask, user: User, *, claim: bool, at: 
         raise NotPermitted("Bạn không giữ nhiệm vụ này (you do not hold this task)")
     row.claimed_by_id = user.id if claim else None
     row.version += 1
-    instance = instances.get(session, row.instance_id)
-    if instance.current_step == row.task_name:
-        instance.step_holder_id = row.claimed_by_id or row.assignee_id
+    instances.follow_holder(session, row)
     audit.record(
         session,
         at=at,

@@ -50,6 +50,10 @@ class FiredTimer:
     name: str
     due_at: datetime
 
+    def late_by_s(self, at: datetime) -> float:
+        """Return how many seconds after its due time the occurrence fired at ``at``."""
+        return max(0.0, (at - self.due_at).total_seconds())
+
 
 _fired: ContextVar[list[FiredTimer] | None] = ContextVar("plancycle_fired_timers", default=None)
 

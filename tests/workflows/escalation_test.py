@@ -109,6 +109,8 @@ def test_reassign_releases_the_item_and_escalate_to_focal_tells_the_focal_unit(
     sweep_until(driver, date(2025, 1, 24))
     released = only_task(driver.engine, second, "draft")  # back in the unit's pool, anyone may take it
     assert (released.id, released.claimed_by_id) == (draft.id, None)
+    row = {r.unit_id: r for r in driver.engine.period_board(period_id, actor=users["focal"]).rows}[c1]
+    assert row.holder_user_id is None  # the board no longer names the former holder
     for user in (users["c1_drafter"], second):
         assert "escalation.reassign" in kinds(driver, user)
     # The other commune's drafter hears of their own unit's reassignment only.
