@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, reports
 from engine.errors import ScriptFailed
-from engine.models import HumanTask, ProcessInstance, Timer, User
+from engine.models import HumanTask, ProcessInstance, ReportingPeriod, Timer, User
 from engine.results import Actor, HumanTaskInfo
 from engine.spiff import OpenUserTask, Snapshot
 
@@ -85,10 +85,15 @@ def _project_human_tasks(
             )
     known = {row.spiff_task_id for row in open_rows}
     opened = []
+    context: tuple[int | None, int | None] | None = None
     for task in snapshot.open_user_tasks:
         if task.spiff_task_id in known:
             continue
+        if context is None:
+            context = item_context(session, instance.business_key)
         row = _new_human_task(session, instance, task, now=now)
+        row.plan_id, row.period_id = context
+        row.sent_by_id = audit.actor_id_of(actor)
         session.add(row)
         opened.append(row)
     session.flush()
@@ -126,6 +131,25 @@ def _new_human_task(
         version=1,
         created_at=now,
     )
+
+
+def item_context(session: Session, business_key: str | None) -> tuple[int | None, int | None]:
+    """Return the (plan id, period id) an item belongs to, read from its business key.
+
+    Keys look like ``plan/<id>/approval``, ``plan/<id>/child/<unit>``, ``period/<id>`` and
+    ``period/<id>/unit/<unit>``; other keys (or none) belong to no plan.
+    """
+    parts = (business_key or "").split("/")
+    if len(parts) < 2 or not parts[1].isdigit():
+        return None, None
+    if parts[0] == "plan":
+        return int(parts[1]), None
+    if parts[0] == "period":
+        period_id = int(parts[1])
+        return session.scalar(
+            select(ReportingPeriod.plan_id).where(ReportingPeriod.id == period_id)
+        ), period_id
+    return None, None
 
 
 def _unit_id(task: OpenUserTask) -> int | None:

@@ -35,9 +35,12 @@ from engine.results import (
 )
 from engine.schema import upgrade_database
 from engine.service_base import EngineBase
+from engine.service_dashboard import DashboardMethods
+from engine.service_inbox import InboxMethods
 from engine.service_jobs import JobMethods
 from engine.service_messages import MessagingMethods
 from engine.service_org import OrganisationMethods
+from engine.service_plan_pages import PlanPageMethods
 from engine.service_plans import PlanMethods
 
 MAX_REASON_LENGTH = 2000
@@ -45,7 +48,16 @@ MAX_REASON_LENGTH = 2000
 ACTION_MODULES = (approvals, consolidation, escalations)
 
 
-class WorkflowEngine(OrganisationMethods, PlanMethods, MessagingMethods, JobMethods, EngineBase):
+class WorkflowEngine(
+    OrganisationMethods,
+    PlanMethods,
+    PlanPageMethods,
+    InboxMethods,
+    DashboardMethods,
+    MessagingMethods,
+    JobMethods,
+    EngineBase,
+):
     """The facade web/, the CLI and workers call. Build it with ``engine.build_engine``.
 
     Organisation methods are in ``engine.service_org``, plans and periods in

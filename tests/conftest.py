@@ -24,7 +24,8 @@ from engine import SYSTEM, FrozenClock, Settings, UnitInfo, UserInfo, WorkflowEn
 from engine.db import Base, create_db_engine
 from engine.schema import upgrade_database
 
-PG_SCHEMA = "plancycle_test"
+# Separate schemas let several test runs share one PostgreSQL server.
+PG_SCHEMA = os.environ.get("PLANCYCLE_TEST_PG_SCHEMA", "plancycle_test")
 TEST_PASSWORD = "secret-pass"  # fixture accounts only
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / "workflows"

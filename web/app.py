@@ -10,11 +10,13 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 
 from engine import Settings, WorkflowEngine, build_engine
-from web import auth, inbox, notifications, tasks
+from web import api, auth, inbox, notifications, periods, plans, tasks
 from web.errors import register_error_handlers
 from web.extensions import csrf, login_manager, nav_counts
+from web.i18n import init_i18n
+from web.security import init_security
 
-BLUEPRINTS = (auth.bp, inbox.bp, notifications.bp, tasks.bp)
+BLUEPRINTS = (auth.bp, inbox.bp, notifications.bp, tasks.bp, plans.bp, periods.bp, api.bp)
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, engine: WorkflowEngine | None = None) -> Flask:
@@ -34,6 +36,9 @@ def create_app(config: Mapping[str, Any] | None = None, *, engine: WorkflowEngin
     app.add_template_filter(format_vn_day, "vn_day")
     login_manager.init_app(app)
     csrf.init_app(app)  # every POST, PUT, PATCH and DELETE needs the session's token
+    csrf.exempt(api.bp)  # the API authenticates each request by its bearer token, not a cookie
+    init_i18n(app)
+    init_security(app)
     app.context_processor(nav_counts)
     register_error_handlers(app)
     for blueprint in BLUEPRINTS:

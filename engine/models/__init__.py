@@ -14,8 +14,10 @@ from engine.models.messaging import Job, MailOutbox, Notification, OfficialDocum
 from engine.models.organisation import Cover, Delegation, UnitGroup, UnitGroupMember, WorkCalendarDay
 from engine.models.periods import Escalation, ReportingPeriod, UnitReport
 from engine.models.plans import DocumentCounter, Plan, PlanSection, PlanTarget, PlanTask, PlanTaskUnit
+from engine.models.web import Attachment, LoginFailure, SavedFilter, TaskDraft
 
 __all__ = [
+    "Attachment",
     "AuditEvent",
     "Cover",
     "Delegation",
@@ -23,6 +25,7 @@ __all__ = [
     "Escalation",
     "HumanTask",
     "Job",
+    "LoginFailure",
     "MailOutbox",
     "Membership",
     "Notification",
@@ -35,6 +38,8 @@ __all__ = [
     "ProcessDefinition",
     "ProcessInstance",
     "ReportingPeriod",
+    "SavedFilter",
+    "TaskDraft",
     "Timer",
     "Unit",
     "UnitGroup",

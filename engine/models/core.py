@@ -132,6 +132,9 @@ class HumanTask(Base):
         Index("ix_human_task_open_assignee", "status", "assignee_id"),
         Index("ix_human_task_open_claimed", "status", "claimed_by_id"),
         Index("ix_human_task_instance_status", "instance_id", "status"),
+        Index("ix_human_task_plan_status", "plan_id", "status"),
+        Index("ix_human_task_period_status", "period_id", "status"),
+        Index("ix_human_task_done_by", "completed_by_id", "completed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -154,6 +157,11 @@ class HumanTask(Base):
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     completed_action: Mapped[str | None] = mapped_column(String(30))
     request_id: Mapped[str | None] = mapped_column(String(100))
+    # Inbox context, set when the task opens: the plan and period the item belongs to (from the
+    # instance's business key) and the user whose action opened it (None: the system).
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"))
+    period_id: Mapped[int | None] = mapped_column(ForeignKey("reporting_period.id"))
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
 
 class Timer(Base):

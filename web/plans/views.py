@@ -1,0 +1,7 @@
+"""Plan pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("plans", __name__, url_prefix="/ke-hoach")
