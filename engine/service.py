@@ -42,6 +42,7 @@ from engine.service_messages import MessagingMethods
 from engine.service_org import OrganisationMethods
 from engine.service_plan_pages import PlanPageMethods
 from engine.service_plans import PlanMethods
+from engine.service_task_pages import TaskPageMethods
 
 MAX_REASON_LENGTH = 2000
 # The modules whose named actions BPMN service tasks may call; importing them registers the actions.
@@ -53,6 +54,7 @@ class WorkflowEngine(
     PlanMethods,
     PlanPageMethods,
     InboxMethods,
+    TaskPageMethods,
     DashboardMethods,
     MessagingMethods,
     JobMethods,

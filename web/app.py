@@ -10,13 +10,23 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 
 from engine import Settings, WorkflowEngine, build_engine
-from web import api, auth, inbox, notifications, periods, plans, tasks
+from web import api, audit, auth, documents, inbox, notifications, periods, plans, tasks
 from web.errors import register_error_handlers
 from web.extensions import csrf, login_manager, nav_counts
 from web.i18n import init_i18n
 from web.security import init_security
 
-BLUEPRINTS = (auth.bp, inbox.bp, notifications.bp, tasks.bp, plans.bp, periods.bp, api.bp)
+BLUEPRINTS = (
+    auth.bp,
+    inbox.bp,
+    notifications.bp,
+    tasks.bp,
+    plans.bp,
+    periods.bp,
+    audit.bp,
+    documents.bp,
+    api.bp,
+)
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, engine: WorkflowEngine | None = None) -> Flask:
