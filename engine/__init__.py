@@ -14,6 +14,7 @@ from engine.errors import (
     ScriptLimitExceeded,
     ScriptTimeout,
     StaleTask,
+    TooManyAttempts,
     UnsafeScript,
 )
 from engine.message_results import MailSettingsInfo, MailSweep, NotificationInfo, OutboxInfo
@@ -68,6 +69,7 @@ __all__ = [
     "TaskDetail",
     "TimerFiring",
     "TimerInfo",
+    "TooManyAttempts",
     "UnitInfo",
     "UnsafeScript",
     "UserInfo",

@@ -40,6 +40,14 @@ class NotPermitted(EngineError):
     """The actor is known but may not perform this action."""
 
 
+class TooManyAttempts(NotPermitted):
+    """Too many failed sign-ins recently; ``retry_after_s`` says when to try again."""
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
 class InvalidSubmission(EngineError):
     """Submitted data failed validation; ``field_errors`` maps field to messages."""
 

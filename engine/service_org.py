@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+import math
+from datetime import date, timedelta
 
-from engine import authority, calendar_store, organisation
+from engine import authority, calendar_store, organisation, throttle
+from engine.errors import NotPermitted, TooManyAttempts
 from engine.organisation import require_admin
 from engine.results import Actor, UnitGroupInfo, UnitInfo, UserInfo
 from engine.service_base import EngineBase
@@ -76,10 +78,43 @@ class OrganisationMethods(EngineBase):
                 require_admin(session, actor)
             return organisation.to_user_info(session, organisation.get_user(session, user_id))
 
-    def authenticate(self, login: str, password: str) -> UserInfo:
-        """Check a login and password; raise ``NotPermitted`` with one message for every failure."""
-        with self._work(write=False) as session:
-            return organisation.to_user_info(session, organisation.authenticate(session, login, password))
+    def authenticate(self, login: str, password: str, *, client: str | None = None) -> UserInfo:
+        """Check a login and password; raise ``NotPermitted`` with one message for every failure.
+
+        Failures are counted per login and per ``client`` (the caller's address); past
+        ``settings.login_max_failures`` within ``settings.login_window_s`` the login is refused
+        with ``TooManyAttempts`` without checking the password.
+        """
+        login_key, client_key = throttle.keys(login, client)
+        window = timedelta(seconds=self.settings.login_window_s)
+        failed: NotPermitted | None = None
+        with self._work(write=True) as session:
+            now = self._clock()
+            wait = throttle.retry_after(
+                session,
+                login_key,
+                client_key,
+                now=now,
+                window=window,
+                max_per_login=self.settings.login_max_failures,
+                max_per_client=self.settings.login_max_failures_per_client,
+            )
+            if wait is not None:
+                minutes = max(1, math.ceil(wait / 60))
+                raise TooManyAttempts(
+                    f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút "
+                    f"(too many failed sign-ins; try again in {minutes} min)",
+                    retry_after_s=wait,
+                )
+            try:
+                user = organisation.authenticate(session, login, password)
+            except NotPermitted as exc:
+                throttle.record_failure(session, login_key, client_key, now=now, window=window)
+                failed = exc  # raised after the commit, so the failure is counted
+            else:
+                throttle.clear(session, login_key)
+                return organisation.to_user_info(session, user)
+        raise failed
 
     def delegate_signing(
         self,

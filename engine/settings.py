@@ -54,6 +54,12 @@ class Settings:
     timer_dispatch_batch: int = 1000
     timer_chunk: int = 50  # timers per worker task
     job_lease_s: float = 3600.0
+    # Sign-in throttling: failures counted per login and per client address over a window.
+    login_max_failures: int = 5
+    login_max_failures_per_client: int = 30
+    login_window_s: float = 900.0
+    # Attachments on an item.
+    attachment_max_bytes: int = 20 * 1024 * 1024
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

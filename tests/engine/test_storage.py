@@ -92,6 +92,7 @@ def test_public_surface_is_pinned() -> None:
             "SystemActor",
             "TaskDetail",
             "TimerFiring",
+            "TooManyAttempts",
             "UnitInfo",
             "UnsafeScript",
             "UserInfo",
