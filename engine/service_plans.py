@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import approvals, authority, escalations, periods, plans, reports
+from engine import approvals, authority, escalations, periods, plan_pages, plans, reports
 from engine.deadlines import current_calendar
 from engine.errors import NotFound, NotPermitted
 from engine.models import OfficialDocument, Plan, UnitReport
-from engine.organisation import holds_role, require_known, require_user, roles_of
+from engine.organisation import holds_role, require_user, roles_of
 from engine.plan_results import DocumentInfo, PeriodBoard, PeriodInfo, PlanInfo, SectionInput, TargetInput
 from engine.results import Actor, SystemActor
 from engine.service_base import EngineBase
@@ -134,10 +134,13 @@ class PlanMethods(EngineBase):
             return plans.to_info(session, plan, detail=True)
 
     def get_plan(self, plan_id: int, *, actor: Actor) -> PlanInfo:
-        """Return a plan with its tasks, targets and assigned units."""
+        """Return a plan with its tasks, targets and assigned units, if the actor may see it.
+
+        Who may see a plan is decided in ``engine.plan_pages.visible_clause``; others get ``NotFound``.
+        """
         with self._work(write=False) as session:
-            require_known(session, actor)
-            return plans.to_info(session, plans.get(session, plan_id), detail=True)
+            plan = plan_pages.readable(session, plan_pages.visible_clause(session, actor), plan_id)
+            return plans.to_info(session, plan, detail=True)
 
     def _editable_plan(self, session: Session, plan_id: int, actor: Actor) -> Plan:
         plan = plans.get(session, plan_id)
