@@ -7,14 +7,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 import forms
 from engine import approvals, audit, definitions, instances, reports
 from engine.authority import acting_for
 from engine.errors import InvalidSubmission, NotFound, NotPermitted, StaleTask
-from engine.models import HumanTask, User
+from engine.models import HumanTask, TaskDraft, User
 from engine.organisation import may_act
 from engine.projection import to_task_info
 from engine.results import SYSTEM, SubmitResult
@@ -120,6 +120,7 @@ def complete(
     row.completed_at = at
     row.completed_by_id = user.id
     row.completed_action = action
+    drop_drafts(session, row.id)
     row.request_id = request_id
     row.version += 1
     details: dict[str, Any] = {"task": row.task_name, "action": action}
@@ -171,6 +172,11 @@ def result(session: Session, row: HumanTask, *, was_repeat: bool) -> SubmitResul
     )
 
 
+def drop_drafts(session: Session, task_id: int) -> None:
+    """Delete every saved draft of a task that is done: nobody can submit it any more."""
+    session.execute(delete(TaskDraft).where(TaskDraft.task_id == task_id))
+
+
 def complete_by_system(
     session: Session,
     runtime: ProcessRuntime,
@@ -191,6 +197,7 @@ def complete_by_system(
     )
     row.status, row.completed_at, row.completed_action = "completed", at, action
     row.version += 1
+    drop_drafts(session, row.id)
     audit.record(
         session,
         at=at,

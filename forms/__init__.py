@@ -2,20 +2,22 @@
 
 A user task names a form key; ``forms/definitions/<key>.yaml`` holds its JSON
 Schema (draft 2020-12) and layout hints. The engine validates submissions with
-``validate_submission``; the web layer renders from ``load_form(key).fields``.
+``validate_submission``; the web layer renders from ``load_form(key).fields`` (a
+``list`` field carries a ``ListLayout``: its table's columns and where its rows come from).
 
 This package is pure Python (PyYAML and jsonschema only) and imports neither the
 engine nor the web layer.
 """
 
-from forms.definition import WIDGETS, validate_definition
+from forms.definition import LIST_SOURCES, WIDGETS, choice_value, validate_definition
 from forms.errors import FormError, FormNotFound, FormValidationError, InvalidFormDefinition
 from forms.loader import DEFAULT_DIRECTORY, list_forms, load_form
-from forms.model import FieldDescription, FormDefinition
+from forms.model import FieldDescription, FormDefinition, ListLayout
 from forms.validation import validate_form_data, validate_submission
 
 __all__ = [
     "DEFAULT_DIRECTORY",
+    "LIST_SOURCES",
     "WIDGETS",
     "FieldDescription",
     "FormDefinition",
@@ -23,6 +25,8 @@ __all__ = [
     "FormNotFound",
     "FormValidationError",
     "InvalidFormDefinition",
+    "ListLayout",
+    "choice_value",
     "list_forms",
     "load_form",
     "validate_definition",

@@ -14,7 +14,7 @@ from jsonschema.exceptions import SchemaError
 
 from forms._schema import FIELD_PATTERN, KEY_PATTERN, primary_type, resolve, resolve_pointer
 from forms.errors import InvalidFormDefinition
-from forms.model import FieldDescription, FormDefinition
+from forms.model import FieldDescription, FormDefinition, ListLayout
 
 #: Widgets a layout may name, with the JSON types each can show (``None``: any).
 WIDGETS: Mapping[str, frozenset[str] | None] = MappingProxyType(
@@ -34,8 +34,15 @@ WIDGETS: Mapping[str, frozenset[str] | None] = MappingProxyType(
     }
 )
 _CHOICE_WIDGETS = frozenset({"select", "radio", "checkboxes"})
+#: Where the rows of a ``list`` field may come from: the engine supplies one row per item.
+LIST_SOURCES: Mapping[str, str] = MappingProxyType(
+    {"plan_tasks": "the plan's tasks the unit leads", "plan_targets": "the plan's targets"}
+)
+#: Widgets a table cell may use (one line of a table: no nested lists or groups).
+_CELL_WIDGETS = frozenset({"text", "textarea", "number", "date", "email", "select", "checkbox"})
 _TOP_KEYS = ("key", "title", "schema", "layout")
-_LAYOUT_KEYS = frozenset({"field", "widget", "label", "label_en", "help", "choices"})
+_LIST_KEYS = frozenset({"columns", "key", "source", "skip_blank_rows"})
+_LAYOUT_KEYS = frozenset({"field", "widget", "label", "label_en", "help", "choices"}) | _LIST_KEYS
 _DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
 
@@ -238,6 +245,17 @@ def _describe(
         _text(entry, "label", where) or _text(prop, "title", name) or _text(resolved, "title", name) or name
     )
     description = _text(prop, "description", name) or _text(resolved, "description", name)
+    table = None
+    if widget == "list":
+        table = _list_layout(root, resolved, entry, where)
+    else:
+        misplaced = sorted(k for k in entry if k in _LIST_KEYS)
+        if misplaced:
+            names = ", ".join(misplaced)
+            raise _invalid(
+                f"{where}: «{names}» chỉ dùng cho kiểu hiển thị «list»",
+                f"'{names}' only apply to the 'list' widget",
+            )
     return FieldDescription(
         name=name,
         label=label,
@@ -248,7 +266,89 @@ def _describe(
         choices=choices,
         help=_text(entry, "help", where) or description,
         extra=MappingProxyType({k: v for k, v in entry.items() if k not in _LAYOUT_KEYS}),
+        table=table,
     )
+
+
+def _list_layout(
+    root: Mapping[str, Any], resolved: Mapping[str, Any], entry: Mapping[str, Any], where: str
+) -> ListLayout:
+    """Describe the table of a ``list`` field from its item schema and the layout hints."""
+    items = resolve(root, resolved.get("items", {}))
+    items = items if isinstance(items, Mapping) else {}
+    source, key = entry.get("source"), entry.get("key")
+    skip_blank = entry.get("skip_blank_rows", False)
+    if source is not None and (not isinstance(source, str) or source not in LIST_SOURCES):
+        allowed = ", ".join(LIST_SOURCES)
+        raise _invalid(
+            f"{where}: nguồn dòng «{source}» không được hỗ trợ", f"unknown row source; allowed: {allowed}"
+        )
+    if (source is None) != (key is None):
+        raise _invalid(
+            f"{where}: «source» và «key» phải đi cùng nhau",
+            "'source' and 'key' go together: the key names the supplied row",
+        )
+    if not isinstance(skip_blank, bool):
+        raise _invalid(
+            f"{where}: «skip_blank_rows» phải là true/false", "'skip_blank_rows' must be a boolean"
+        )
+    bounds = {"min_rows": resolved.get("minItems", 0), "max_rows": resolved.get("maxItems")}
+    if primary_type(items) != "object":
+        if key is not None or entry.get("columns") is not None:
+            raise _invalid(
+                f"{where}: «key»/«columns» cần danh sách các nhóm giá trị (items: object)",
+                "'key' and 'columns' need items of type object",
+            )
+        value = _cell(root, "value", items, False, {}, f"{where}.items")
+        return ListLayout(columns=(value,), skip_blank_rows=skip_blank, scalar=True, **bounds)
+    properties: Mapping[str, Any] = items.get("properties", {})
+    required = set(items.get("required", []))
+    if key is not None and (
+        not isinstance(key, str)
+        or key not in properties
+        or primary_type(resolve(root, properties[key])) not in ("integer", "string")
+    ):
+        raise _invalid(
+            f"{where}: «key» phải là một trường số nguyên hoặc chuỗi của mỗi dòng",
+            "'key' must name an integer or string property of the items",
+        )
+    columns = entry.get("columns")
+    if columns is None:
+        columns = [name for name in properties if name != key]
+    if not isinstance(columns, list) or not columns:
+        raise _invalid(f"{where}: «columns» phải là một danh sách không rỗng", "'columns' must be a list")
+    cells: list[FieldDescription] = []
+    for index, column in enumerate(columns):
+        at = f"{where}.columns[{index}]"
+        column_entry = {"field": column} if isinstance(column, str) else column
+        name = column_entry.get("field") if isinstance(column_entry, Mapping) else None
+        if not isinstance(name, str) or name not in properties or name == key:
+            raise _invalid(
+                f"{at}: cột «{name}» không phải một trường của dòng (hoặc là «key»)",
+                f"column '{name}' is not an item property (or it is the key)",
+            )
+        if any(cell.name == name for cell in cells):
+            raise _invalid(f"{at}: cột «{name}» xuất hiện hai lần", f"column '{name}' is laid out twice")
+        cells.append(_cell(root, name, properties[name], name in required, column_entry, at))
+    return ListLayout(columns=tuple(cells), key=key, source=source, skip_blank_rows=skip_blank, **bounds)
+
+
+def _cell(
+    root: Mapping[str, Any],
+    name: str,
+    prop: Mapping[str, Any],
+    required: bool,
+    entry: Mapping[str, Any],
+    where: str,
+) -> FieldDescription:
+    cell = _describe(root, name, prop, required, entry, where)
+    if cell.widget not in _CELL_WIDGETS:
+        allowed = ", ".join(sorted(_CELL_WIDGETS))
+        raise _invalid(
+            f"{where}: ô của bảng không dùng được kiểu hiển thị «{cell.widget}»",
+            f"a table cell cannot use the widget '{cell.widget}'; allowed: {allowed}",
+        )
+    return cell
 
 
 def _text(mapping: Any, name: str, where: str) -> str | None:

@@ -37,6 +37,8 @@ def create_app(config: Mapping[str, Any] | None = None, *, engine: WorkflowEngin
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # The largest attachment plus room for the rest of the form; larger bodies get 413.
+        MAX_CONTENT_LENGTH=settings.attachment_max_bytes + 1024 * 1024,
     )
     if config:
         app.config.update(config)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from engine import EngineError, InvalidSubmission, NotFound, NotPermitted, StaleTask
 
@@ -28,6 +29,11 @@ def register_error_handlers(app: Flask) -> None:
             "(the form expired or is invalid; reload the page and try again)."
         )
         return render_template("error.html", message=message, status=400), 400
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(_error: RequestEntityTooLarge) -> tuple[str, int]:
+        message = "Dữ liệu gửi lên quá lớn (request too large)."
+        return render_template("error.html", message=message, status=413), 413
 
     @app.errorhandler(EngineError)
     def _engine_error(error: EngineError) -> tuple[str, int]:

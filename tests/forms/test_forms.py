@@ -92,8 +92,9 @@ def test_load_unit_report_draft() -> None:
         "report_date",
         "task_results",
         "target_values",
+        "other_tasks",
     ]
-    assert [(f.widget, f.type) for f in form.fields[-2:]] == [("list", "array"), ("list", "array")]
+    assert [(f.widget, f.type) for f in form.fields[-3:]] == [("list", "array")] * 3
     summary = form.fields[0]
     assert (summary.label, summary.widget, summary.required, summary.type) == (
         "Kết quả thực hiện",
