@@ -44,6 +44,7 @@ LABELS = {
     "period.consolidated": "Tổng hợp kỳ báo cáo",
     "plan.created": "Tạo dự thảo kế hoạch",
     "plan.tasks_replaced": "Cập nhật bảng nhiệm vụ",
+    "plan.tasks_imported": "Nhập bảng nhiệm vụ từ tệp",
     "plan.targets_replaced": "Cập nhật chỉ tiêu",
     "plan.submitted": "Trình duyệt kế hoạch",
     "plan.issued": "Ban hành kế hoạch",

@@ -36,6 +36,7 @@ from engine.results import (
 from engine.schema import upgrade_database
 from engine.service_base import EngineBase
 from engine.service_dashboard import DashboardMethods
+from engine.service_imports import ImportMethods
 from engine.service_inbox import InboxMethods
 from engine.service_jobs import JobMethods
 from engine.service_messages import MessagingMethods
@@ -56,6 +57,7 @@ class WorkflowEngine(
     InboxMethods,
     TaskPageMethods,
     DashboardMethods,
+    ImportMethods,
     MessagingMethods,
     JobMethods,
     EngineBase,
