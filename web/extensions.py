@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 
@@ -45,7 +45,13 @@ def load_user(user_id: str) -> CurrentUser | None:
 
 
 def nav_counts() -> dict[str, Any]:
-    """Give every page the signed-in user's unread notification count (for the navigation)."""
+    """Give every page the signed-in user's unread notifications and open inbox items (for the navigation).
+
+    The inbox page counts its tabs anyway and leaves them in ``g.inbox_counts``: reuse them.
+    """
     if not current_user.is_authenticated:
-        return {"unread_count": 0}
-    return {"unread_count": get_engine().unread_count(actor=current_user.info.id)}
+        return {"unread_count": 0, "inbox_count": 0}
+    engine = get_engine()
+    actor = current_user.info.id
+    counts = g.get("inbox_counts") or engine.inbox_counts(actor=actor)
+    return {"unread_count": engine.unread_count(actor=actor), "inbox_count": counts["open"]}

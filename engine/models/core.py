@@ -128,7 +128,20 @@ class HumanTask(Base):
     __tablename__ = "human_task"
     __table_args__ = (
         UniqueConstraint("instance_id", "spiff_task_id"),
-        Index("ix_human_task_open_unit_role", "status", "unit_id", "role"),
+        # Items open to a unit and role: every inbox reads this range (engine.inbox). With the
+        # holder columns SQLite picks it without statistics (with three columns it took
+        # (status, assignee_id) and scanned every open item); with due_at (and id, which SQLite
+        # keeps in every index) the inbox counts and orders a unit's items from the index alone.
+        Index(
+            "ix_human_task_open_unit_role_free",
+            "status",
+            "unit_id",
+            "role",
+            "assignee_id",
+            "claimed_by_id",
+            "due_at",
+            postgresql_include=["id"],
+        ),
         Index("ix_human_task_open_assignee", "status", "assignee_id"),
         Index("ix_human_task_open_claimed", "status", "claimed_by_id"),
         Index("ix_human_task_instance_status", "instance_id", "status"),
