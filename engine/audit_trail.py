@@ -45,6 +45,7 @@ LABELS = {
     "plan.created": "Tạo dự thảo kế hoạch",
     "plan.tasks_replaced": "Cập nhật bảng nhiệm vụ",
     "plan.tasks_imported": "Nhập bảng nhiệm vụ từ tệp",
+    "document.rendered": "Xuất văn bản PDF",
     "plan.targets_replaced": "Cập nhật chỉ tiêu",
     "plan.submitted": "Trình duyệt kế hoạch",
     "plan.issued": "Ban hành kế hoạch",

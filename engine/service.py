@@ -36,6 +36,7 @@ from engine.results import (
 from engine.schema import upgrade_database
 from engine.service_base import EngineBase
 from engine.service_dashboard import DashboardMethods
+from engine.service_documents import DocumentMethods
 from engine.service_imports import ImportMethods
 from engine.service_inbox import InboxMethods
 from engine.service_jobs import JobMethods
@@ -57,6 +58,7 @@ class WorkflowEngine(
     InboxMethods,
     TaskPageMethods,
     DashboardMethods,
+    DocumentMethods,
     ImportMethods,
     MessagingMethods,
     JobMethods,

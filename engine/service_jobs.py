@@ -37,6 +37,7 @@ JOB_KINDS = {
     "open_period": JobKind(
         "open_period", "Mở kỳ báo cáo", ("data_cutoff", "unit_deadline", "focal_deadline")
     ),
+    "render_document": JobKind("render_consolidated_report", "Xuất báo cáo tổng hợp (PDF)"),
 }
 
 

@@ -10,6 +10,7 @@ from engine.models.core import (
     Unit,
     User,
 )
+from engine.models.documents import DocumentFile
 from engine.models.messaging import Job, MailOutbox, Notification, OfficialDocument
 from engine.models.organisation import Cover, Delegation, UnitGroup, UnitGroupMember, WorkCalendarDay
 from engine.models.periods import Escalation, ReportingPeriod, UnitReport
@@ -22,6 +23,7 @@ __all__ = [
     "Cover",
     "Delegation",
     "DocumentCounter",
+    "DocumentFile",
     "Escalation",
     "HumanTask",
     "Job",

@@ -371,7 +371,7 @@ def test_notification_links_open_for_the_people_they_were_sent_to(scene: Scene) 
     assert "10/02/2025" in text
     assert "Năm 2024" in text
     assert "Kế hoạch số 1/KH-UBND" in text
-    assert "PDF" not in text
+    assert f'href="{letter_note.link}.pdf"' in text
     for client in (focal, leader):
         assert client.get(letter_note.link).status_code == 200
     # The letter to Hảo Đước is not Thái Bình's business.
