@@ -54,6 +54,7 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/history_cost.py --returns 1,10,100,300
 	$(BIN)/python benchmarks/open_period.py --units 10,1000,11000
 	$(BIN)/python benchmarks/fire_timers.py --timers 10000 --workers 1,2
+	$(BIN)/python benchmarks/inbox_pages.py --db sqlite,postgresql --tasks 100000,1000000
 	$(BIN)/python benchmarks/render_documents.py --units 10,100,700
 
 clean:
