@@ -429,26 +429,10 @@ def unit_row(
     """One unit's row as the period board builds it, without loading the other units."""
     unit = session.get(Unit, report.unit_id)
     instance = session.get(ProcessInstance, report.instance_id) if report.instance_id is not None else None
-    return UnitRow(
-        unit_id=report.unit_id,
-        unit_name=unit.name if unit is not None else "",
-        report_id=report.id,
-        report_status=report.status,
-        tracking_status=periods.tracking_status(
-            report, periods.deadline_end(period.unit_deadline, zone), now
-        ),
-        step=instance.current_step if instance else None,
-        step_title=instance.current_step_title if instance else None,
-        holder_unit_id=instance.step_unit_id if instance else None,
-        holder_role=instance.step_role if instance else None,
-        holder_user_id=instance.step_holder_id if instance else None,
-        since=instance.step_since if instance else None,
-        due_at=instance.step_due_at if instance else None,
-        submitted_at=report.submitted_at,
-        accepted_at=report.accepted_at,
-        returned_count=report.returned_count,
-        escalation_count=report.escalation_count,
-        last_escalation=report.last_escalation,
-        last_action=report.last_action,
-        last_action_at=report.last_action_at,
+    return periods.to_unit_row(
+        report,
+        unit.name if unit is not None else "",
+        instance,
+        end=periods.deadline_end(period.unit_deadline, zone),
+        now=now,
     )

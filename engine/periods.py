@@ -219,31 +219,9 @@ def board(session: Session, period: ReportingPeriod, *, now: datetime, zone: Zon
         .where(UnitReport.period_id == period.id)
     ).all()
     end = deadline_end(period.unit_deadline, zone)
-    unit_rows = []
-    for report, unit_name, instance in rows:
-        unit_rows.append(
-            UnitRow(
-                unit_id=report.unit_id,
-                unit_name=unit_name,
-                report_id=report.id,
-                report_status=report.status,
-                tracking_status=tracking_status(report, end, now),
-                step=instance.current_step if instance else None,
-                step_title=instance.current_step_title if instance else None,
-                holder_unit_id=instance.step_unit_id if instance else None,
-                holder_role=instance.step_role if instance else None,
-                holder_user_id=instance.step_holder_id if instance else None,
-                since=instance.step_since if instance else None,
-                due_at=instance.step_due_at if instance else None,
-                submitted_at=report.submitted_at,
-                accepted_at=report.accepted_at,
-                returned_count=report.returned_count,
-                escalation_count=report.escalation_count,
-                last_escalation=report.last_escalation,
-                last_action=report.last_action,
-                last_action_at=report.last_action_at,
-            )
-        )
+    unit_rows = [
+        to_unit_row(report, unit_name, instance, end=end, now=now) for report, unit_name, instance in rows
+    ]
     unit_rows.sort(key=lambda r: vietnamese_sort_key(r.unit_name))
     tracking = Counter(r.tracking_status for r in unit_rows)
     total = len(unit_rows) or 1
@@ -254,4 +232,31 @@ def board(session: Session, period: ReportingPeriod, *, now: datetime, zone: Zon
         report_counts=dict(Counter(r.report_status for r in unit_rows)),
         share_on_time=tracking.get("completed_on_time", 0) / total,
         share_overdue=tracking.get("overdue", 0) / total,
+    )
+
+
+def to_unit_row(
+    report: UnitReport, unit_name: str, instance: ProcessInstance | None, *, end: datetime, now: datetime
+) -> UnitRow:
+    """Build one unit's board row from its report and its instance's projected step."""
+    return UnitRow(
+        unit_id=report.unit_id,
+        unit_name=unit_name,
+        report_id=report.id,
+        report_status=report.status,
+        tracking_status=tracking_status(report, end, now),
+        step=instance.current_step if instance else None,
+        step_title=instance.current_step_title if instance else None,
+        holder_unit_id=instance.step_unit_id if instance else None,
+        holder_role=instance.step_role if instance else None,
+        holder_user_id=instance.step_holder_id if instance else None,
+        since=instance.step_since if instance else None,
+        due_at=instance.step_due_at if instance else None,
+        submitted_at=report.submitted_at,
+        accepted_at=report.accepted_at,
+        returned_count=report.returned_count,
+        escalation_count=report.escalation_count,
+        last_escalation=report.last_escalation,
+        last_action=report.last_action,
+        last_action_at=report.last_action_at,
     )
