@@ -12,6 +12,7 @@ from engine.models.core import (
 )
 from engine.models.documents import DocumentFile
 from engine.models.messaging import Job, MailOutbox, Notification, OfficialDocument
+from engine.models.modeling import DefinitionDraft, FormVersion
 from engine.models.organisation import Cover, Delegation, UnitGroup, UnitGroupMember, WorkCalendarDay
 from engine.models.periods import Escalation, ReportingPeriod, UnitReport
 from engine.models.plans import DocumentCounter, Plan, PlanSection, PlanTarget, PlanTask, PlanTaskUnit
@@ -21,10 +22,12 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "Cover",
+    "DefinitionDraft",
     "Delegation",
     "DocumentCounter",
     "DocumentFile",
     "Escalation",
+    "FormVersion",
     "HumanTask",
     "Job",
     "LoginFailure",
