@@ -14,7 +14,7 @@ from engine.deadlines import local_date
 from engine.errors import NotFound
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance
 from engine.organisation import get_unit
-from engine.projection import apply_snapshot
+from engine.projection import _assignee_id, _unit_id, apply_snapshot
 from engine.results import SYSTEM, Actor, InstanceInfo
 from engine.spiff import ProcessRuntime, Snapshot, StoredInstance
 
@@ -68,6 +68,69 @@ def start(
     )
     opened = settle(session, runtime, instance, snapshot, at=at, actor=actor)
     return to_info(instance, definition.version, tuple(t.id for t in opened))
+
+
+def migrate_to(
+    session: Session,
+    runtime: ProcessRuntime,
+    instance: ProcessInstance,
+    target: ProcessDefinition,
+    snapshot: Snapshot,
+    *,
+    at: datetime,
+    actor: Actor,
+) -> None:
+    """Pin a (locked) instance to ``target`` after the runtime moved its state, and project it.
+
+    Open tasks the move kept (same task id) keep their ``human_task`` row, with its drafts and
+    claim; what the new version changed on them (title, form, role, unit, due date, actions) is
+    written to the row, whose version then increases. Timers take the due times the new
+    version's expressions give. Then everything happens as after an advance (``settle``).
+    """
+    previous_version = definitions.version_of(session, instance.definition_id)
+    instance.definition_id = target.id
+    audit.record(
+        session,
+        at=at,
+        actor=actor,
+        action="instance.migrated",
+        object_type="instance",
+        object_id=instance.id,
+        instance_id=instance.id,
+        details={
+            "process": target.key,
+            "from_version": previous_version,
+            "to_version": target.version,
+        },
+    )
+    _refresh_open_tasks(session, instance, snapshot)
+    settle(session, runtime, instance, snapshot, at=at, actor=actor)
+
+
+def _refresh_open_tasks(session: Session, instance: ProcessInstance, snapshot: Snapshot) -> None:
+    ready = {t.spiff_task_id: t for t in snapshot.open_user_tasks}
+    rows = session.scalars(
+        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "open")
+    ).all()
+    for row in rows:
+        task = ready.get(row.spiff_task_id)
+        if task is None:
+            continue
+        wanted = {
+            "task_name": task.name,
+            "title": task.title,
+            "form_key": task.form_key,
+            "role": task.roles[0] if task.roles else None,
+            "unit_id": _unit_id(task),
+            "assignee_id": _assignee_id(session, task),
+            "actions": list(task.actions),
+            "due_at": task.due_at,
+        }
+        changed = {k: v for k, v in wanted.items() if getattr(row, k) != v}
+        if changed:
+            for name, value in changed.items():
+                setattr(row, name, value)
+            row.version += 1
 
 
 def follow_holder(session: Session, task: HumanTask) -> None:

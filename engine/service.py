@@ -36,9 +36,12 @@ from engine.results import (
 from engine.schema import upgrade_database
 from engine.service_base import EngineBase
 from engine.service_dashboard import DashboardMethods
+from engine.service_definitions import DefinitionMethods
 from engine.service_documents import DocumentMethods
+from engine.service_forms import FormMethods
 from engine.service_imports import ImportMethods
 from engine.service_inbox import InboxMethods
+from engine.service_instances import InstanceMethods
 from engine.service_jobs import JobMethods
 from engine.service_messages import MessagingMethods
 from engine.service_org import OrganisationMethods
@@ -56,12 +59,15 @@ class WorkflowEngine(
     PlanMethods,
     PlanPageMethods,
     InboxMethods,
+    InstanceMethods,
     TaskPageMethods,
     DashboardMethods,
     DocumentMethods,
+    DefinitionMethods,
     ImportMethods,
     MessagingMethods,
     JobMethods,
+    FormMethods,
     EngineBase,
 ):
     """The facade web/, the CLI and workers call. Build it with ``engine.build_engine``.
@@ -99,10 +105,11 @@ class WorkflowEngine(
 
         Deploying the same XML as the latest version returns that version (``is_new=False``).
         Raises ``InvalidDefinition`` (nothing stored) for bad XML, an invalid process, an unsafe
-        script or condition, or an unknown form key.
+        script or condition, or an unknown action. An unknown form key is no refusal: its tasks
+        show a generic form (``validate_diagram`` lists such keys as warnings).
         """
         parsed = self._runtime.parse(document, process_id=process_id, filename=filename)
-        definitions.check_references(parsed, self.settings.forms_dir)
+        definitions.check_references(parsed, self.settings.forms_dir, stored_forms=self.known_form_keys())
         with self._work(write=True) as session:
             require_admin(session, actor)
             return definitions.store(session, parsed, filename=filename, at=self._clock(), actor=actor)

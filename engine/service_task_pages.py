@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import forms
-from engine import task_pages, tasks
+from engine import form_store, task_pages, tasks
 from engine.organisation import require_user
 from engine.projection import to_task_info
 from engine.results import Actor
@@ -35,7 +34,7 @@ class TaskPageMethods(EngineBase):
             user = require_user(session, actor)
             row = tasks.visible(session, task_id, user.id, self.today())
             definition = (
-                forms.load_form(row.form_key, directory=self.settings.forms_dir) if row.form_key else None
+                form_store.resolve(session, row.form_key, self.settings.forms_dir) if row.form_key else None
             )
             draft = task_pages.find_draft(session, row, user.id)
             return TaskPage(

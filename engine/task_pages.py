@@ -27,7 +27,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 import forms
-from engine import audit, instances, plans, reports
+from engine import audit, form_store, instances, plans, reports
 from engine.authority import acting_for
 from engine.errors import InvalidSubmission, NotFound, NotPermitted, StaleTask
 from engine.models import (
@@ -162,7 +162,7 @@ def save_draft(
     at: datetime,
 ) -> TaskDraft:
     """Store the user's input for the task as it is (no validation), replacing their earlier draft."""
-    kept = draft_values(row.form_key, values, forms_dir)
+    kept = draft_values(session, row.form_key, values, forms_dir)
     draft = find_draft(session, row, user_id)
     if draft is None:
         draft = TaskDraft(task_id=row.id, user_id=user_id, values=kept, saved_at=at)
@@ -174,9 +174,11 @@ def save_draft(
     return draft
 
 
-def draft_values(form_key: str | None, values: Mapping[str, Any], forms_dir: Path | None) -> dict[str, Any]:
+def draft_values(
+    session: Session, form_key: str | None, values: Mapping[str, Any], forms_dir: Path | None
+) -> dict[str, Any]:
     """Keep the form's own fields of ``values``; refuse what is not typed input or is too large."""
-    names = {f.name for f in forms.load_form(form_key, directory=forms_dir).fields} if form_key else set()
+    names = {f.name for f in form_store.resolve(session, form_key, forms_dir).fields} if form_key else set()
     kept = {str(k): v for k, v in values.items() if k in names}
     if not all(_plain(v, 0) for v in kept.values()):
         raise InvalidSubmission(

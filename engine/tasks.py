@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 import forms
-from engine import approvals, audit, definitions, instances, reports
+from engine import approvals, audit, definitions, form_store, instances, reports
 from engine.authority import acting_for
 from engine.errors import InvalidSubmission, NotFound, NotPermitted, StaleTask
 from engine.models import HumanTask, TaskDraft, User
@@ -52,7 +52,7 @@ def form_values(
         return {}
     instance = instances.get(session, row.instance_id)
     data = runtime.task_data(instances.stored(session, instance), row.spiff_task_id)
-    fields = forms.load_form(row.form_key, directory=forms_dir).fields
+    fields = form_store.resolve(session, row.form_key, forms_dir).fields
     return {f.name: data[f.name] for f in fields if f.name in data}
 
 
@@ -109,7 +109,7 @@ def complete(
         raise NotPermitted(f"Bước này không cho phép thao tác '{action}' (action not allowed here)")
     values: dict[str, Any] = {}
     if action != "return" and row.form_key:
-        values = validated(row.form_key, data, forms_dir)
+        values = validated(session, row.form_key, data, forms_dir)
     reports.check_submission(session, row, values)
     values["decision"] = action
     values[f"{row.task_name}_by"] = user.id  # e.g. "sign_by": who signed, for the issue action
@@ -142,10 +142,12 @@ def complete(
     return result(session, row, was_repeat=False)
 
 
-def validated(form_key: str, data: Mapping[str, Any], forms_dir: Path | None) -> dict[str, Any]:
-    """Clean and validate form data, mapping form errors to ``InvalidSubmission``."""
+def validated(
+    session: Session, form_key: str, data: Mapping[str, Any], forms_dir: Path | None
+) -> dict[str, Any]:
+    """Clean and validate data against the key's form in use; form errors become ``InvalidSubmission``."""
     try:
-        return forms.validate_submission(form_key, data, directory=forms_dir)
+        return forms.validate_form_data(form_store.resolve(session, form_key, forms_dir), data)
     except forms.FormValidationError as exc:
         raise InvalidSubmission(
             "Dữ liệu chưa hợp lệ, vui lòng sửa các trường được đánh dấu (please correct the marked fields)",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from types import MappingProxyType
 from typing import Any
 
@@ -46,8 +47,19 @@ _LAYOUT_KEYS = frozenset({"field", "widget", "label", "label_en", "help", "choic
 _DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
 
-def _invalid(vi: str, en: str) -> InvalidFormDefinition:
-    return InvalidFormDefinition(f"{vi} ({en})")
+def _invalid(vi: str, en: str, path: tuple[str | int, ...] = ()) -> InvalidFormDefinition:
+    return InvalidFormDefinition(f"{vi} ({en})", path=path)
+
+
+@contextmanager
+def _at(path: tuple[str | int, ...]) -> Iterator[None]:
+    """Place an error raised inside at ``path`` of the document, unless it names a place already."""
+    try:
+        yield
+    except InvalidFormDefinition as exc:
+        if not exc.path:
+            exc.path = path
+        raise
 
 
 def validate_definition(document: Mapping[str, Any]) -> FormDefinition:
@@ -68,48 +80,58 @@ def validate_definition(document: Mapping[str, Any]) -> FormDefinition:
         raise _invalid(
             f"Khóa không được hỗ trợ: {names}",
             f"unsupported keys: {names}; allowed: key, title, schema, layout",
+            (unknown[0],),
         )
-    _check_json(document, "", set())
+    _check_json(document, (), set())
     key = document.get("key")
     if not isinstance(key, str) or not KEY_PATTERN.fullmatch(key):
         raise _invalid(
             f"Mã biểu mẫu không hợp lệ: {key!r}",
             "'key' must be lowercase letters, digits and '_', starting with a letter, at most 64 characters",
+            ("key",),
         )
-    title, title_en = _check_title(document.get("title"))
-    schema = _check_schema(document.get("schema"))
-    fields = _build_fields(schema, document.get("layout"))
+    with _at(("title",)):
+        title, title_en = _check_title(document.get("title"))
+    with _at(("schema",)):
+        schema = _check_schema(document.get("schema"))
+    with _at(("layout",)):
+        fields = _build_fields(schema, document.get("layout"))
     return FormDefinition(
         key=key, title=title, title_en=title_en, schema=copy.deepcopy(schema), fields=fields
     )
 
 
-def _check_json(value: Any, where: str, seen: set[int]) -> None:
+def _check_json(value: Any, path: tuple[str | int, ...], seen: set[int]) -> None:
     """Refuse anything JSON cannot hold (YAML dates, non-string keys...) and shared nodes."""
+    where = ".".join(str(p) for p in path)
     if isinstance(value, dict | list):
         if id(value) in seen:
             raise _invalid(
                 f"Một nút được dùng lại nhiều lần tại «{where}» (bí danh YAML)",
                 f"the same node is reused at '{where}'; YAML anchors/aliases are not supported",
+                path,
             )
         seen.add(id(value))
     if isinstance(value, dict):
         for k, v in value.items():
             if not isinstance(k, str):
                 raise _invalid(
-                    f"Khóa {k!r} tại «{where}» phải là chuỗi", f"key {k!r} at '{where}' must be a string"
+                    f"Khóa {k!r} tại «{where}» phải là chuỗi",
+                    f"key {k!r} at '{where}' must be a string",
+                    path,
                 )
-            _check_json(v, f"{where}.{k}" if where else k, seen)
+            _check_json(v, (*path, k), seen)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            _check_json(v, f"{where}.{i}", seen)
+            _check_json(v, (*path, i), seen)
     elif isinstance(value, float) and not math.isfinite(value):
-        raise _invalid(f"Số không hữu hạn tại «{where}»", f"non-finite number at '{where}'")
+        raise _invalid(f"Số không hữu hạn tại «{where}»", f"non-finite number at '{where}'", path)
     elif value is not None and not isinstance(value, str | int | float):
         kind = type(value).__name__
         raise _invalid(
             f"Giá trị kiểu {kind} tại «{where}» không dùng được trong JSON (hãy đặt trong dấu ngoặc kép)",
             f"a {kind} value at '{where}' is not JSON; quote it",
+            path,
         )
 
 
@@ -132,31 +154,46 @@ def _check_schema(schema: Any) -> Mapping[str, Any]:
         raise _invalid("Thiếu lược đồ «schema» hoặc lược đồ không phải bảng", "'schema' must be a mapping")
     declared = schema.get("$schema")
     if declared is not None and str(declared).rstrip("#") != _DRAFT_2020_12:
-        raise _invalid("Lược đồ phải theo JSON Schema 2020-12", f"'$schema' must be {_DRAFT_2020_12}")
+        raise _invalid(
+            "Lược đồ phải theo JSON Schema 2020-12",
+            f"'$schema' must be {_DRAFT_2020_12}",
+            ("schema", "$schema"),
+        )
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
         where = "/".join(str(p) for p in exc.absolute_path) or "/"
         raise _invalid(
-            f"Lược đồ JSON không hợp lệ tại «{where}»", f"invalid JSON Schema at '{where}': {exc.message}"
+            f"Lược đồ JSON không hợp lệ tại «{where}»",
+            f"invalid JSON Schema at '{where}': {exc.message}",
+            ("schema", *exc.absolute_path),
         ) from exc
     if schema.get("type") != "object":
-        raise _invalid("Lược đồ gốc phải có type: object", "the root schema must have type: object")
+        raise _invalid(
+            "Lược đồ gốc phải có type: object", "the root schema must have type: object", ("schema", "type")
+        )
     _check_refs(schema, schema, "")
     properties = schema.get("properties", {})
     for name, prop in properties.items():
         if not FIELD_PATTERN.fullmatch(name):
             raise _invalid(
-                f"Tên trường không hợp lệ: {name!r}", "field names are letters, digits and '_', at most 64"
+                f"Tên trường không hợp lệ: {name!r}",
+                "field names are letters, digits and '_', at most 64",
+                ("schema", "properties", name),
             )
         if not isinstance(prop, Mapping) or primary_type(resolve(schema, prop)) is None:
-            raise _invalid(f"Trường «{name}» phải khai báo «type»", f"field '{name}' must declare a type")
+            raise _invalid(
+                f"Trường «{name}» phải khai báo «type»",
+                f"field '{name}' must declare a type",
+                ("schema", "properties", name),
+            )
     missing = [n for n in schema.get("required", []) if n not in properties]
     if missing:
         names = ", ".join(missing)
         raise _invalid(
             f"Trường bắt buộc không có trong «properties»: {names}",
             f"required fields not in properties: {names}",
+            ("schema", "required"),
         )
     return schema
 
@@ -171,6 +208,7 @@ def _check_refs(root: Mapping[str, Any], node: Any, where: str) -> None:
                 raise _invalid(
                     f"Tham chiếu «{ref}» tại «{where or '/'}» không trỏ tới phần nào của lược đồ",
                     f"'$ref' {ref!r} at '{where or '/'}' must be a local reference that exists",
+                    ("schema", *where.split("/")[1:], "$ref"),
                 ) from None
         for k, v in node.items():
             if k not in ("enum", "const", "default", "examples"):
@@ -190,24 +228,26 @@ def _build_fields(schema: Mapping[str, Any], layout: Any) -> tuple[FieldDescript
     fields: list[FieldDescription] = []
     seen: set[str] = set()
     for index, entry in enumerate(layout):
-        where = f"layout[{index}]"
-        name = entry.get("field") if isinstance(entry, Mapping) else None
-        if not isinstance(entry, Mapping) or not isinstance(name, str):
-            raise _invalid(f"Mục {where} phải có «field»", f"{where} must be a mapping with a 'field'")
-        if name not in properties:
-            raise _invalid(
-                f"Mục {where} nêu trường «{name}» không có trong lược đồ",
-                f"{where} names field '{name}', which the schema does not define",
-            )
-        if name in seen:
-            raise _invalid(
-                f"Trường «{name}» xuất hiện hai lần trong layout", f"field '{name}' is laid out twice"
-            )
-        seen.add(name)
-        fields.append(_describe(schema, name, properties[name], name in required, entry, where))
+        with _at(("layout", index)):
+            where = f"layout[{index}]"
+            name = entry.get("field") if isinstance(entry, Mapping) else None
+            if not isinstance(entry, Mapping) or not isinstance(name, str):
+                raise _invalid(f"Mục {where} phải có «field»", f"{where} must be a mapping with a 'field'")
+            if name not in properties:
+                raise _invalid(
+                    f"Mục {where} nêu trường «{name}» không có trong lược đồ",
+                    f"{where} names field '{name}', which the schema does not define",
+                )
+            if name in seen:
+                raise _invalid(
+                    f"Trường «{name}» xuất hiện hai lần trong layout", f"field '{name}' is laid out twice"
+                )
+            seen.add(name)
+            fields.append(_describe(schema, name, properties[name], name in required, entry, where))
     for name, prop in properties.items():
         if name not in seen:
-            fields.append(_describe(schema, name, prop, name in required, {}, f"properties.{name}"))
+            with _at(("schema", "properties", name)):
+                fields.append(_describe(schema, name, prop, name in required, {}, f"properties.{name}"))
     return tuple(fields)
 
 

@@ -29,7 +29,17 @@ class FormNotFound(FormError):
 
 
 class InvalidFormDefinition(FormError):
-    """A form definition (YAML file or document) that cannot be used as it is."""
+    """A form definition (YAML file or document) that cannot be used as it is.
+
+    ``path`` names where in the document the problem is, as keys and list indices
+    (``("layout", 2)``, ``("schema", "properties", "summary")``; empty when unknown);
+    ``line`` is the 1-based line of the YAML source where known (``parse_form_source`` fills it).
+    """
+
+    def __init__(self, message: str, *, path: Sequence[str | int] = (), line: int | None = None) -> None:
+        super().__init__(message)
+        self.path: tuple[str | int, ...] = tuple(path)
+        self.line = line
 
 
 class FormValidationError(FormError):

@@ -6,9 +6,10 @@ object leaves this package. The caller (the engine's service) owns the transacti
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,12 +28,14 @@ from SpiffWorkflow.camunda.specs.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
+from engine.definition_results import DiagramProblem, DiagramReport
 from engine.errors import DefinitionProblem, InvalidDefinition, NotFound, ScriptError, ScriptFailed
 from engine.sandbox import Sandbox
-from engine.spiff import compaction
+from engine.spiff import compaction, migration
 from engine.spiff.actions import ActionRequest, ActionTask, collecting
 from engine.spiff.clock import running_at
-from engine.spiff.parser import EXTENSION_PREFIX, parse_process
+from engine.spiff.inspect import called_elements, inspect_document
+from engine.spiff.parser import EXTENSION_PREFIX, load_xml, parse_process, serialize
 from engine.spiff.scripting import SandboxScriptEngine
 from engine.spiff.serializer import STATE_FORMAT_VERSION, StateSerializer
 from engine.spiff.timers import (
@@ -101,6 +104,19 @@ class Snapshot:
 
 
 @dataclass(frozen=True)
+class MigrationOutcome:
+    """What moving an instance to another version gave: where it was, and a snapshot or the problems.
+
+    ``snapshot`` is None when the instance cannot move (``problems`` says why) or when only a
+    check was asked for.
+    """
+
+    current_steps: tuple[str, ...]
+    problems: tuple[str, ...]
+    snapshot: Snapshot | None = None
+
+
+@dataclass(frozen=True)
 class StoredInstance:
     """What the runner needs to load an instance."""
 
@@ -147,6 +163,70 @@ class ProcessRuntime:
             serializer_version=STATE_FORMAT_VERSION,
             form_keys=tuple(_form_keys(parsed.spec, parsed.subprocess_specs)),
             actions=tuple(_actions(parsed.spec, parsed.subprocess_specs)),
+        )
+
+    def inspect(
+        self,
+        document: str | bytes,
+        *,
+        known_forms: Collection[str],
+        known_actions: Collection[str],
+        load_deployed: Callable[[str], str | None],
+        filename: str | None = None,
+    ) -> tuple[DiagramReport, ParsedDefinition | None]:
+        """Report on a BPMN document (``engine.spiff.inspect``) and, if it can be deployed, parse it.
+
+        ``load_deployed(key)`` returns the stored spec JSON of a deployed process a call
+        activity calls (``None``: not deployed). Raises ``InvalidDefinition`` only for what is
+        not a document to report on: too large, a DOCTYPE or entities, not well-formed XML.
+        """
+        root = load_xml(document, max_bytes=self.max_bpmn_bytes)
+        available: dict[str, tuple[Any, dict[str, Any]]] = {}
+        for name in called_elements(root):
+            text = load_deployed(name)
+            if text is None:
+                continue
+            try:
+                available[name] = self.serializer.load_specs(text)
+            except Exception:  # noqa: S112 - a stored spec this version cannot read counts as not deployed
+                continue
+        inspection = inspect_document(
+            root,
+            sandbox=self.sandbox,
+            known_forms=known_forms,
+            known_actions=known_actions,
+            available=available,
+            filename=filename,
+        )
+        report = inspection.report
+        if inspection.spec is None or report.process_id is None:
+            return report, None
+        try:
+            spec_json = self.serializer.dump_specs(inspection.spec, inspection.subprocess_specs)
+        except Exception as exc:  # a spec type the serializer cannot store: report, never crash
+            problem = DiagramProblem(
+                report.process_id,
+                "process",
+                f"Không lưu được quy trình đã đọc (the parsed process cannot be stored): {exc}",
+            )
+            return DiagramReport(
+                report.process_id,
+                report.name,
+                (*report.errors, problem),
+                report.warnings,
+                report.processes,
+                report.executable,
+            ), None
+        xml = serialize(root)
+        return report, ParsedDefinition(
+            process_id=report.process_id,
+            name=inspection.spec.description or report.process_id,
+            checksum=hashlib.sha256(xml.encode("utf-8")).hexdigest(),
+            xml=xml,
+            spec_json=spec_json,
+            serializer_version=STATE_FORMAT_VERSION,
+            form_keys=tuple(_form_keys(inspection.spec, inspection.subprocess_specs)),
+            actions=tuple(_actions(inspection.spec, inspection.subprocess_specs)),
         )
 
     def _check_scripts(self, spec: Any, subprocess_specs: Mapping[str, Any]) -> list[DefinitionProblem]:
@@ -232,6 +312,38 @@ class ProcessRuntime:
             self._run(lambda: workflow.catch(BpmnEvent(SignalEventDefinition(name))))
             self._advance(workflow)
             return self._snapshot(workflow, now, frozenset(), requested, fired)
+
+    def check_migration(
+        self, stored: StoredInstance, target_id: int, load_target_spec_json: Callable[[], str]
+    ) -> MigrationOutcome:
+        """Tell where an instance is and whether it can move to the definition ``target_id``."""
+        try:
+            workflow = self._load(stored)
+            spec, subprocess_specs = self._specs_for(target_id, load_target_spec_json)
+            found = migration.check(self.serializer.registry, workflow, spec, subprocess_specs)
+        except Exception as exc:  # an instance the diff cannot follow is refused, never a crash
+            return MigrationOutcome((), (_cannot_compare(exc),))
+        return MigrationOutcome(found.current_steps, found.problems)
+
+    def migrate(
+        self, stored: StoredInstance, target_id: int, load_target_spec_json: Callable[[], str], now: datetime
+    ) -> MigrationOutcome:
+        """Move an instance onto the definition ``target_id`` and advance it; snapshot it if it moved.
+
+        Waiting timers are reset and take their due time from the new version's expressions.
+        """
+        with running_at(now), collecting() as requested, recording_firings() as fired:
+            try:
+                workflow = self._load(stored)
+                spec, subprocess_specs = self._specs_for(target_id, load_target_spec_json)
+                steps = migration.current_steps(workflow)
+                problems = migration.migrate(self.serializer.registry, workflow, spec, subprocess_specs)
+            except Exception as exc:  # see check_migration
+                return MigrationOutcome((), (_cannot_compare(exc),))
+            if problems:
+                return MigrationOutcome(steps, problems)
+            self._advance(workflow)
+            return MigrationOutcome(steps, (), self._snapshot(workflow, now, frozenset(), requested, fired))
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -354,6 +466,13 @@ class ProcessRuntime:
             raise ScriptFailed(
                 f"Hạn xử lý không hợp lệ (invalid due date) '{value}' — bước '{task.task_spec.name}'"
             ) from exc
+
+
+def _cannot_compare(exc: Exception) -> str:
+    return (
+        "Không đối chiếu được tiến trình với phiên bản mới "
+        f"(the instance cannot be matched with the new version): {type(exc).__name__}: {exc}"
+    )
 
 
 def _user_tasks(spec: Any, subprocess_specs: Mapping[str, Any]) -> list[Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
@@ -9,6 +10,29 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 
 from engine.errors import ScriptError
 from engine.sandbox import Sandbox
+from engine.spiff.dialect import DATA_FUNCTION
+
+_NO_DEFAULT = object()
+
+
+def data_lookup(variables: Mapping[str, Any], objects: Mapping[str, Any] | None = None) -> Callable[..., Any]:
+    """Return ``bpmn_data(name[, default])``: the value of a variable whose name need not be an identifier.
+
+    Translated XPath, FEEL and spaced names (``engine.spiff.dialect``) read data through it: the
+    task's variables first, then ``objects`` (data objects by name). An unset name raises
+    ``NameError`` like an unset Python variable, unless a default is given.
+    """
+
+    def bpmn_data(name: str, default: Any = _NO_DEFAULT) -> Any:
+        if name in variables:
+            return variables[name]
+        if objects and name in objects:
+            return objects[name]
+        if default is not _NO_DEFAULT:
+            return default
+        raise NameError(f"name {name!r} is not defined")
+
+    return bpmn_data
 
 
 class _SandboxEnvironment(BasePythonScriptEngineEnvironment):
@@ -16,8 +40,16 @@ class _SandboxEnvironment(BasePythonScriptEngineEnvironment):
         super().__init__({})
         self.sandbox = sandbox
 
-    def evaluate(self, expression: str, context: dict[str, Any], external_context: Any = None) -> Any:
+    def evaluate(
+        self,
+        expression: str,
+        context: dict[str, Any],
+        external_context: Any = None,
+        objects: Mapping[str, Any] | None = None,
+    ) -> Any:
         variables = {**context, **(external_context or {})}
+        if DATA_FUNCTION in expression and DATA_FUNCTION not in variables:
+            variables[DATA_FUNCTION] = data_lookup(dict(variables), objects)
         return self.sandbox.evaluate(expression, variables)
 
     def execute(self, script: str, context: dict[str, Any], external_context: Any = None) -> bool:
@@ -46,7 +78,7 @@ class SandboxScriptEngine(PythonScriptEngine):
     def evaluate(self, task: Any, expression: str, external_context: Any = None) -> Any:
         """Evaluate a condition or expression against the task's data."""
         try:
-            return self.environment.evaluate(expression, task.data, external_context)
+            return self.environment.evaluate(expression, task.data, external_context, _data_objects(task))
         except ScriptError as exc:
             raise _in_task(exc, task) from exc
 
@@ -56,6 +88,19 @@ class SandboxScriptEngine(PythonScriptEngine):
             return bool(self.environment.execute(script, task.data, external_context or {}))
         except ScriptError as exc:
             raise _in_task(exc, task) from exc
+
+
+def _data_objects(task: Any) -> dict[str, Any]:
+    """Return the data objects visible from ``task`` (its workflow's, then enclosing ones), by name."""
+    found: dict[str, Any] = {}
+    workflow = getattr(task, "workflow", None)
+    while workflow is not None:
+        for bpmn_id, spec in getattr(workflow.spec, "data_objects", {}).items():
+            name = getattr(spec, "bpmn_name", None) or bpmn_id
+            if bpmn_id in workflow.data_objects and name not in found:
+                found[name] = workflow.data_objects[bpmn_id]
+        workflow = getattr(workflow, "parent_workflow", None)
+    return found
 
 
 def _in_task(exc: ScriptError, task: Any) -> ScriptError:

@@ -20,7 +20,7 @@ from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 
-from engine.spiff.actions import ActionTask
+from engine.spiff.actions import ActionTask, PassThroughTask
 from engine.spiff.timers import TIMER_CLASSES
 
 # Bump the suffix when our own layout of the stored state changes.
@@ -52,6 +52,7 @@ def _build_registry() -> Any:
         config[ours] = TimerConditionalEventDefinitionConverter
     # SpiffWorkflow ships no converter for service tasks; ours carry only standard attributes.
     config[ActionTask] = BpmnTaskSpecConverter
+    config[PassThroughTask] = BpmnTaskSpecConverter
     return BpmnWorkflowSerializer.configure(config)
 
 
@@ -62,6 +63,11 @@ class StateSerializer:
         self._registry = _build_registry()
         self._serializer = BpmnWorkflowSerializer(self._registry)
         self._converter = _StateConverter(BpmnWorkflow, self._registry)
+
+    @property
+    def registry(self) -> Any:
+        """The converter registry (SpiffWorkflow's diff compares specs through it)."""
+        return self._registry
 
     def dump_specs(self, spec: Any, subprocess_specs: dict[str, Any]) -> str:
         """Serialize a process spec and its called subprocess specs (stored per definition)."""

@@ -82,6 +82,34 @@ def is_iso_literal(text: str) -> bool:
     return bool(_ISO_DURATION.match(value) or _ISO_DATE.match(value) or _ISO_CYCLE.match(value))
 
 
+def literal_problem(text: str) -> str | None:
+    """Return why a bare ISO 8601 timer value cannot be read, or None when it can (or is no literal)."""
+    value = text.strip()
+    if not is_iso_literal(value):
+        return None
+    try:
+        if _ISO_CYCLE.match(value):
+            parts = value.upper()[1:].split("/")
+            if parts[0] and not parts[0].isdigit():
+                raise ValueError(value)
+            if len(parts) not in (2, 3) or (len(parts) == 2 and not parts[1].startswith("P")):
+                raise ValueError(value)
+            for part in parts[1:]:
+                _literal_part(part)
+        else:
+            _literal_part(value)
+    except (ValueError, TypeError, OverflowError, KeyError):
+        return f"Giá trị ISO 8601 không đọc được (unreadable ISO 8601 value): {value}"
+    return None
+
+
+def _literal_part(part: str) -> None:
+    if part.upper().startswith(("P", "-P")):
+        TimerEventDefinition.parse_iso_duration(part)
+    else:
+        _parse_moment(part)
+
+
 def _value_of(my_task: Any, expression: str) -> Any:
     text = (expression or "").strip()
     if is_iso_literal(text):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine import SYSTEM, InvalidDefinition, NotPermitted, WorkflowEngine
-from tests.conftest import Org
+from tests.conftest import WORKFLOWS, Org
 from tests.engine.helpers import UNIT_REPORT, minimal_process, script_process
 
 
@@ -86,14 +86,27 @@ def test_unsafe_gateway_condition_is_refused(engine: WorkflowEngine) -> None:
     assert caught.value.problems[0].element_id == "head_decision"
 
 
-def test_unknown_form_key_is_refused(engine: WorkflowEngine) -> None:
+def test_unknown_form_key_is_a_warning_and_the_process_deploys(engine: WorkflowEngine) -> None:
+    """A task naming a form PlanCycle does not have shows a generic form; the process is not refused."""
     xml = UNIT_REPORT.read_text(encoding="utf-8").replace(
         'camunda:formKey="unit_report_draft"', 'camunda:formKey="no_such_form"'
     )
+    report = engine.validate_diagram(xml, actor=SYSTEM)
+    assert report.errors == ()
+    [warning] = [w for w in report.warnings if "no_such_form" in w.message]
+    assert (warning.element_id, warning.element_type, warning.severity) == ("draft", "userTask", "warning")
+    info = engine.deploy_definition(xml, actor=SYSTEM)
+    assert (info.key, info.version, info.is_new) == ("simple_report", 1, True)
+
+
+def test_unknown_action_is_refused(engine: WorkflowEngine) -> None:
+    xml = (WORKFLOWS / "unit_report" / "unit_report.bpmn").read_text(encoding="utf-8")
+    xml = xml.replace('value="remind_drafter"', 'value="no_such_action"')
     with pytest.raises(InvalidDefinition) as caught:
         engine.deploy_definition(xml, actor=SYSTEM)
-    assert caught.value.problems[0].element_id == "draft"
-    assert "no_such_form" in caught.value.problems[0].message
+    assert [p.element_id for p in caught.value.problems] == ["remind_drafter_action"]
+    assert "no_such_action" in caught.value.problems[0].message
+    assert engine.list_definitions(actor=SYSTEM) == []
 
 
 def test_oversized_document_is_refused(engine: WorkflowEngine) -> None:
