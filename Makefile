@@ -10,12 +10,25 @@ PORT   ?= 5000
 PLANCYCLE_TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export PLANCYCLE_TEST_PG_URL
 
-.PHONY: setup system-packages run test test-sqlite test-postgres lint benchmark clean translations
+.PHONY: setup system-packages frontend run test test-sqlite test-postgres lint benchmark clean translations
 
 # Debian packages the documents need: a Times-compatible font with Vietnamese, and poppler's tools.
 DEBIAN_PACKAGES := fonts-liberation2 poppler-utils
 
-setup: $(STAMP) system-packages
+setup: $(STAMP) system-packages frontend
+
+# The modeler page's script: npm packages pinned in package-lock.json, bundled by esbuild.
+NODE_STAMP := node_modules/.installed
+FRONTEND   := web/static/build/modeler.js
+
+frontend: $(FRONTEND)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+$(FRONTEND): $(NODE_STAMP) $(wildcard web/frontend/*)
+	npm run build
 
 system-packages:
 	@command -v dpkg >/dev/null || exit 0; \
@@ -30,7 +43,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP) system-packages
+run: $(STAMP) system-packages frontend
 	$(BIN)/plancycle db upgrade
 	$(BIN)/plancycle demo --if-empty
 	$(BIN)/plancycle deploy
@@ -47,7 +60,7 @@ test-sqlite: $(STAMP)
 test-postgres: $(STAMP)
 	PLANCYCLE_TEST_DB=postgresql $(BIN)/pytest -m db
 
-test: system-packages lint test-sqlite test-postgres
+test: system-packages frontend lint test-sqlite test-postgres
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/step_cost.py --units 10,1000,10000
@@ -58,7 +71,7 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/render_documents.py --units 10,100,700
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules web/static/build instance .pytest_cache .mypy_cache .ruff_cache
 
 # Refresh the English catalogue after changing interface texts (then fill in the new msgstr).
 translations: $(STAMP)

@@ -35,10 +35,14 @@ def at_local(clock: FrozenClock, day: date, hour: int = 9) -> None:
     clock.set(datetime(day.year, day.month, day.day, hour, tzinfo=UTC) - timedelta(hours=7))
 
 
-def _user(engine: WorkflowEngine, login: str, name: str, unit_id: int, role: str) -> int:
+def add_user(engine: WorkflowEngine, login: str, name: str, unit_id: int, role: str) -> int:
+    """Create a user who signs in with the test password and holds ``role`` in the unit."""
     user = engine.create_user(login, name, password=TEST_PASSWORD, actor=SYSTEM)
     engine.grant_role(user.id, unit_id, role, actor=SYSTEM)
     return user.id
+
+
+_user = add_user
 
 
 def build_district(engine: WorkflowEngine, clock: FrozenClock) -> District:

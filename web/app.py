@@ -10,7 +10,19 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 
 from engine import Settings, WorkflowEngine, build_engine
-from web import api, audit, auth, documents, inbox, notifications, periods, plans, tasks
+from web import (
+    api,
+    audit,
+    auth,
+    documents,
+    forms_admin,
+    inbox,
+    notifications,
+    periods,
+    plans,
+    processes,
+    tasks,
+)
 from web.errors import register_error_handlers
 from web.extensions import csrf, login_manager, nav_counts
 from web.i18n import init_i18n
@@ -25,6 +37,8 @@ BLUEPRINTS = (
     periods.bp,
     audit.bp,
     documents.bp,
+    processes.bp,
+    forms_admin.bp,
     api.bp,
 )
 

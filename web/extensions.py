@@ -50,8 +50,12 @@ def nav_counts() -> dict[str, Any]:
     The inbox page counts its tabs anyway and leaves them in ``g.inbox_counts``: reuse them.
     """
     if not current_user.is_authenticated:
-        return {"unread_count": 0, "inbox_count": 0}
+        return {"unread_count": 0, "inbox_count": 0, "is_admin": False}
     engine = get_engine()
     actor = current_user.info.id
     counts = g.get("inbox_counts") or engine.inbox_counts(actor=actor)
-    return {"unread_count": engine.unread_count(actor=actor), "inbox_count": counts["open"]}
+    return {
+        "unread_count": engine.unread_count(actor=actor),
+        "inbox_count": counts["open"],
+        "is_admin": any(role == "admin" for _unit, role in current_user.info.roles),
+    }

@@ -23,6 +23,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     )
 )
+# The modeler page only: bpmn-js draws some icons from markup carrying style attributes, so that
+# page allows inline style *attributes* (never <style> elements, never inline script).
+MODELER_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY + "; style-src-attr 'unsafe-inline'"
+
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",

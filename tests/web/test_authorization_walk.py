@@ -49,7 +49,7 @@ PUBLIC = {"static", "healthz", "api.openapi_document"}
 @dataclass(frozen=True)
 class Scene:
     district: District
-    objects: dict[str, int]
+    objects: dict[str, int | str]
     markers: tuple[str, ...]
 
 
@@ -101,6 +101,9 @@ def scene(engine: WorkflowEngine, clock: FrozenClock) -> Scene:
         "document_id": letter.id,
         "job_id": job.id,
         "file_id": kept.id,
+        # A form key (/bieu-mau/<key>) or a process key (/quy-trinh/<key>); administrators only.
+        "key": "unit_report_draft",
+        "instance_id": draft.instance_id,  # Thái Bình's unit report; administrators only
     }
     names = [
         engine.get_user(users[login], actor=users[login]).full_name for login in ("xa.soan", "xa.truong")
@@ -137,7 +140,7 @@ def _routes(app: Flask) -> Iterator[tuple[str, str, str]]:
             yield rule.endpoint, method, rule.rule
 
 
-def _fill(rule: str, objects: dict[str, int]) -> str:
+def _fill(rule: str, objects: dict[str, int | str]) -> str:
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
         assert name in objects, f"the walk does not know which object <{name}> names in {rule}"

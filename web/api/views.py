@@ -129,7 +129,7 @@ def _form_summary(form_key: str | None) -> dict[str, Any] | None:
     if not form_key:
         return None
     try:
-        definition = forms.load_form(form_key, directory=get_engine().settings.forms_dir)
+        definition = get_engine().task_form(form_key, actor=_actor())
     except forms.FormError:
         return None  # the task stays usable; its values still come with it
     return present.form(definition)

@@ -67,7 +67,8 @@ RESERVED = frozenset({"csrf_token", "action", "version", "request_id", "reason",
 
 
 def _form(form_key: str | None) -> forms.FormDefinition | None:
-    return forms.load_form(form_key, directory=get_engine().settings.forms_dir) if form_key else None
+    """Return the form the task's key names now (its newest saved version, the shipped file or a note)."""
+    return get_engine().task_form(form_key, actor=current_user.info.id) if form_key else None
 
 
 def _page(
