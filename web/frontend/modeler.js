@@ -110,11 +110,20 @@ function showProblems(errors, warnings) {
     const marker = problem.severity === "error" ? "pc-error" : "pc-warning";
     canvas.addMarker(element, marker);
     markedElements.push([element.id, marker]);
+    // An error shows its message; a warning shows a short mark and its message when pointed at,
+    // so a model from another tool with many warnings stays readable.
     const badge = document.createElement("div");
     badge.className = `pc-problem-badge ${problem.severity}`;
     badge.dataset.element = element.id;
     badge.title = problem.message;
-    badge.textContent = problem.message;
+    badge.tabIndex = 0;
+    const short = document.createElement("span");
+    short.className = "badge-short";
+    short.textContent = problem.severity === "error" ? texts.errorMark : texts.warningMark;
+    const full = document.createElement("span");
+    full.className = "badge-full";
+    full.textContent = problem.message;
+    badge.append(short, full);
     problemOverlays.push(
       overlays.add(element, "plancycle-problem", { position: { bottom: -6, left: 0 }, html: badge }),
     );
