@@ -14,43 +14,30 @@ from collections.abc import Iterator
 from typing import Any
 
 from engine.definition_results import ElementChange
-from engine.spiff.dialect import CAMUNDA_NS, bpmn, is_bpmn, local_name
+from engine.spiff.dialect import ACTIVITY_TAGS, CAMUNDA_NS, bpmn, is_bpmn, local_name
 from engine.spiff.parser import load_xml
 
-ELEMENT_TAGS = frozenset(
-    {
-        "process",
-        "task",
-        "userTask",
-        "manualTask",
-        "serviceTask",
-        "scriptTask",
-        "sendTask",
-        "receiveTask",
-        "businessRuleTask",
-        "callActivity",
-        "subProcess",
-        "transaction",
-        "adHocSubProcess",
-        "startEvent",
-        "endEvent",
-        "intermediateCatchEvent",
-        "intermediateThrowEvent",
-        "boundaryEvent",
-        "exclusiveGateway",
-        "inclusiveGateway",
-        "parallelGateway",
-        "eventBasedGateway",
-        "complexGateway",
-        "sequenceFlow",
-        "dataObject",
-        "dataObjectReference",
-        "dataStoreReference",
-        "lane",
-        "participant",
-        "messageFlow",
-    }
-)
+#: The process elements compared between two versions (layout is not).
+ELEMENT_TAGS = ACTIVITY_TAGS | {
+    "process",
+    "startEvent",
+    "endEvent",
+    "intermediateCatchEvent",
+    "intermediateThrowEvent",
+    "boundaryEvent",
+    "exclusiveGateway",
+    "inclusiveGateway",
+    "parallelGateway",
+    "eventBasedGateway",
+    "complexGateway",
+    "sequenceFlow",
+    "dataObject",
+    "dataObjectReference",
+    "dataStoreReference",
+    "lane",
+    "participant",
+    "messageFlow",
+}
 TIMER_KINDS = {"timeDate": "ngày giờ", "timeDuration": "khoảng thời gian", "timeCycle": "chu kỳ"}
 CAMUNDA_LABELS = {
     "formKey": "Biểu mẫu",

@@ -89,6 +89,25 @@ _FEEL_KEYWORDS = frozenset(
     | {"for", "return", "some", "every", "satisfies", "function", "external"}
 )
 _COMPARISONS = ("!=", "<=", ">=", "=", "<", ">")
+
+#: The BPMN activities (tasks, sub-processes, call activities), by local name.
+ACTIVITY_TAGS = frozenset(
+    {
+        "task",
+        "userTask",
+        "manualTask",
+        "serviceTask",
+        "scriptTask",
+        "sendTask",
+        "receiveTask",
+        "businessRuleTask",
+        "callActivity",
+        "subProcess",
+        "transaction",
+        "adHocSubProcess",
+    }
+)
+
 _JUEL = re.compile(r"^\s*[$#]\{(?P<body>.*)\}\s*$", re.DOTALL)
 _JUEL_WORDS = {"true": "True", "false": "False", "null": "None", "and": "and", "or": "or", "not": "not"}
 _JUEL_OPERATORS = {

@@ -51,6 +51,7 @@ from engine.definition_results import DiagramProblem, DiagramReport
 from engine.errors import ScriptError
 from engine.sandbox import Sandbox
 from engine.spiff.dialect import (
+    ACTIVITY_TAGS,
     BPMN_NS,
     CAMUNDA_NS,
     PYTHON_LANGUAGES,
@@ -73,22 +74,6 @@ Check = Literal["error", "warning"]
 
 TIMER_TAGS = ("timeDate", "timeDuration", "timeCycle")
 GATEWAYS_WITH_CONDITIONS = ("exclusiveGateway", "inclusiveGateway")
-ACTIVITY_TAGS = frozenset(
-    {
-        "task",
-        "userTask",
-        "manualTask",
-        "serviceTask",
-        "scriptTask",
-        "sendTask",
-        "receiveTask",
-        "businessRuleTask",
-        "callActivity",
-        "subProcess",
-        "transaction",
-        "adHocSubProcess",
-    }
-)
 ASSIGNMENT_ATTRIBUTES = ("assignee", "candidateGroups", "candidateUsers", "formKey", "dueDate")
 
 _DRAWN_ONLY = {
