@@ -69,6 +69,7 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/fire_timers.py --timers 10000 --workers 1,2
 	$(BIN)/python benchmarks/inbox_pages.py --db sqlite,postgresql --tasks 100000,1000000
 	$(BIN)/python benchmarks/render_documents.py --units 10,100,700
+	$(BIN)/python benchmarks/check_diagrams.py --repeat 10
 
 clean:
 	rm -rf $(VENV) node_modules web/static/build instance .pytest_cache .mypy_cache .ruff_cache
