@@ -70,6 +70,7 @@ import copy
 import json
 import keyword
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -139,6 +140,40 @@ def is_bpmn(element: Any) -> bool:
 def is_executable(process: Any) -> bool:
     """Tell whether a ``bpmn:process`` is marked executable (the attribute must say ``true``)."""
     return str(process.get("isExecutable", "")).strip().lower() == "true"
+
+
+#: Lane names that say which role acts on the user tasks drawn in the lane: the role codes, and
+#: the names PlanCycle's own pages give those roles.
+LANE_ROLES = {
+    "drafter": "drafter",
+    "cán bộ soạn thảo": "drafter",
+    "unit_head": "unit_head",
+    "lãnh đạo đơn vị": "unit_head",
+    "focal_officer": "focal_officer",
+    "cán bộ đầu mối": "focal_officer",
+    "đơn vị đầu mối": "focal_officer",
+    "leader": "leader",
+    "lãnh đạo": "leader",
+    "admin": "admin",
+    "quản trị viên": "admin",
+}
+
+
+def lane_role(lane: str | None) -> str | None:
+    """Return the role a lane's name stands for, or ``None`` when it names no role."""
+    if not lane:
+        return None
+    return LANE_ROLES.get(" ".join(unicodedata.normalize("NFC", lane).split()).casefold())
+
+
+def lanes_of(process: Any) -> dict[str, str]:
+    """Map each flow node id of a process to the name of the innermost lane drawn around it."""
+    found: dict[str, str] = {}
+    for lane in process.iter(bpmn("lane")):  # document order: an inner lane comes after its parent
+        for ref in lane.iter(bpmn("flowNodeRef")):
+            if ref.getparent() is lane and ref.text:
+                found[ref.text.strip()] = str(lane.get("name") or "")
+    return found
 
 
 def processes(root: Any) -> list[Any]:

@@ -28,7 +28,8 @@ process is a drawing, kept and edited, never run.
 **Warnings** (the file deploys; this element does not do what a reader might expect): a process
 not marked executable; an activity declaring data inputs and outputs (``ioSpecification``: not
 enforced, process variables are read by name); a user task with no candidate group or assignee
-(anyone in the acting unit may act), with an unknown form key (a generic form is shown), or with
+and drawn in no lane named after a role (``drafter`` or "Cán bộ soạn thảo", see
+``dialect.LANE_ROLES``: anyone in the acting unit may act), with an unknown form key (a generic form is shown), or with
 assignment attributes in another vendor's namespace (``activiti:assignee`` is not read); a service
 task with no action, an abstract task, a send task, a business rule task (no DMN), a call activity
 to a process neither in the file nor deployed, an empty sub-process (each completes at once, doing
@@ -62,6 +63,8 @@ from engine.spiff.dialect import (
     is_bpmn,
     is_empty_sub_process,
     is_executable,
+    lane_role,
+    lanes_of,
     local_name,
     processes,
     translate_condition,
@@ -269,12 +272,14 @@ class _Checker:
         self.known_forms = set(known_forms)
         self.known_actions = set(known_actions)
         self.callable_processes = callable_processes
+        self.lanes: dict[str, str] = {}
 
     # -- walking ------------------------------------------------------------------------------
 
     def check_process(self, process: Any, *, runs: bool, top: bool) -> None:
         """Check every element of one process (sub-processes included)."""
         severity: Check = "error" if runs else "warning"
+        self.lanes = lanes_of(process)
         resolvable = data_object_reference_ids(process.getroottree().getroot())
         outgoing: dict[str, list[Any]] = {}
         for flow in process.iter(bpmn("sequenceFlow")):
@@ -539,7 +544,8 @@ class _Checker:
             )
         assignee = task.get(f"{{{CAMUNDA_NS}}}assignee")
         users = task.get(f"{{{CAMUNDA_NS}}}candidateUsers")
-        if not groups and not (assignee or "").strip() and not (users or "").strip():
+        lane = self.lanes.get(str(task.get("id")))
+        if not groups and not (assignee or "").strip() and not (users or "").strip() and not lane_role(lane):
             self.found.add(
                 "warning",
                 task,

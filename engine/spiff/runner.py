@@ -34,6 +34,7 @@ from engine.sandbox import Sandbox
 from engine.spiff import compaction, migration
 from engine.spiff.actions import ActionRequest, ActionTask, collecting
 from engine.spiff.clock import running_at
+from engine.spiff.dialect import lane_role
 from engine.spiff.inspect import called_elements, inspect_document
 from engine.spiff.parser import EXTENSION_PREFIX, load_xml, parse_process, serialize
 from engine.spiff.scripting import SandboxScriptEngine
@@ -428,6 +429,10 @@ class ProcessRuntime:
             r.strip() for r in str(ext.get(EXTENSION_PREFIX + "candidateGroups", "")).split(",") if r.strip()
         )
         assignee = self._resolve(task, ext.get(EXTENSION_PREFIX + "assignee"))
+        if not roles and assignee in (None, ""):
+            # No candidate group and nobody assigned: the lane the task is drawn in may name the role.
+            role = lane_role(getattr(spec, "lane", None))
+            roles = (role,) if role else ()
         unit_expr = ext.get("unit")
         unit = self._resolve(task, unit_expr) if unit_expr else task.data.get("unit_id")
         actions = tuple(a.strip() for a in str(ext.get("actions", "")).split(",") if a.strip())
