@@ -25,19 +25,19 @@ parser becomes an error in the report.
 In a process that is not executable, the checks of the second group give warnings instead: the
 process is a drawing, kept and edited, never run.
 
-**Warnings** (the file deploys; this element does not do what a reader might expect): a process
-not marked executable; an activity declaring data inputs and outputs (``ioSpecification``: not
-enforced, process variables are read by name); a user task with no candidate group or assignee
-and drawn in no lane named after a role (``drafter`` or "Cán bộ soạn thảo", see
-``dialect.LANE_ROLES``: anyone in the acting unit may act), with an unknown form key (a generic form is shown), or with
-assignment attributes in another vendor's namespace (``activiti:assignee`` is not read); a service
-task with no action, an abstract task, a send task, a business rule task (no DMN), a call activity
-to a process neither in the file nor deployed, an empty sub-process (each completes at once, doing
-nothing); a manual task (a user task); a receive task or message catch event (PlanCycle delivers
-no BPMN messages: the instance waits there for ever), a message boundary event (never fires), a
-message start event (a plain start); message flows, data stores, data associations not leading to
-a data object, conversations and choreographies (drawn, not executed); a condition on a flow
-leaving a task (ignored); a second executable process (only the first is deployed).
+**Warnings** (the file deploys; this element does not do what a reader might expect): a process not
+marked executable; an activity declaring data inputs and outputs (``ioSpecification``: not enforced,
+process variables are read by name); a user task with no candidate group or assignee and drawn in no
+lane named after a role (``drafter`` or "Cán bộ soạn thảo", see ``dialect.LANE_ROLES``: anyone in
+the acting unit may act), with an unknown form key (a generic form is shown), or with assignment
+attributes in another vendor's namespace (``activiti:assignee`` is not read); a service task with no
+action, an abstract task, a send task, a business rule task (no DMN), a call activity to a process
+neither in the file nor deployed, an empty sub-process (each completes at once, doing nothing); a
+manual task (a user task); a receive task or message catch event (PlanCycle delivers no BPMN
+messages: the instance waits there for ever), a message boundary event (never fires), a message
+start event (a plain start); message flows, data stores, data associations not leading to a data
+object, conversations and choreographies (drawn, not executed); a condition on a flow leaving a task
+(ignored); a second executable process (only the first is deployed).
 """
 
 from __future__ import annotations
