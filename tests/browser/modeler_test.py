@@ -173,6 +173,7 @@ def test_a_changed_reminder_timer_is_used_by_the_next_period_while_the_open_one_
     page.keyboard.press("Tab")
     page.get_by_role("button", name="Triển khai phiên bản mới").click()
     expect(status(page)).to_contain_text("Đã triển khai phiên bản 2")
+    expect(page.locator("h1")).to_contain_text("đã triển khai phiên bản 2")
     shot(page, "modeler_timer_changed")
 
     page.goto(f"{live_url}/quy-trinh/unit_report/so-sanh?cu=1&moi=2")

@@ -23,11 +23,44 @@ const status = root.querySelector("[data-status]");
 const problemList = root.querySelector("[data-problems]");
 const problemTitle = root.querySelector("[data-problems-title]");
 
+// Camunda 7 groups for settings PlanCycle's engine does not read (history, job executor, listeners,
+// connectors...): hidden, so the panel shows what the engine runs. Whatever a file holds there is
+// kept when it is saved.
+const UNUSED_GROUPS = new Set(
+  [
+    "AsynchronousContinuations",
+    "CandidateStarter",
+    "ConnectorInput",
+    "ConnectorOutput",
+    "ExecutionListener",
+    "ExternalTask",
+    "FieldInjection",
+    "FormData",
+    "HistoryCleanup",
+    "Implementation",
+    "InMappingPropagation",
+    "Input",
+    "JobExecution",
+    "OutMappingPropagation",
+    "Output",
+    "StartInitiator",
+    "TaskListener",
+    "Tasklist",
+  ].map((name) => `CamundaPlatform__${name}`),
+);
+
+function PlanCycleGroups(propertiesPanel) {
+  propertiesPanel.registerProvider(1, this); // the lowest priority: it sees every other group
+}
+PlanCycleGroups.$inject = ["propertiesPanel"];
+PlanCycleGroups.prototype.getGroups = () => (groups) => groups.filter((group) => !UNUSED_GROUPS.has(group.id));
+
 const additionalModules = [
   BpmnPropertiesPanelModule,
   BpmnPropertiesProviderModule,
   CamundaPlatformPropertiesProviderModule,
   CamundaBehaviorsModule,
+  { __init__: ["planCycleGroups"], planCycleGroups: ["type", PlanCycleGroups] },
 ];
 if (root.dataset.language === "vi") {
   additionalModules.push({ translate: ["value", vietnameseTranslate] });
@@ -220,6 +253,10 @@ async function deploy() {
   }
   if (answer.version) {
     root.dataset.basedOn = String(answer.version);
+    const heading = document.getElementById("opened-as");
+    if (heading) {
+      heading.textContent = ` · ${texts.deployedAs.replace("{version}", answer.version)}`;
+    }
   }
 }
 
