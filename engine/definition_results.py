@@ -66,11 +66,16 @@ class DeployResult:
 
 @dataclass(frozen=True)
 class ImportReport:
-    """An uploaded file's report; ``draft_key`` names the draft it was saved as (None: not saved)."""
+    """An uploaded file's report; ``draft_key`` names the draft it was saved as (None: not saved).
+
+    ``replaced_draft`` tells that a draft of the same process key existed and was replaced (a key
+    has one draft; the earlier text is not kept).
+    """
 
     filename: str
     report: DiagramReport
     draft_key: str | None
+    replaced_draft: bool = False
 
 
 @dataclass(frozen=True)

@@ -226,8 +226,11 @@ class DefinitionMethods(EngineBase):
             report, _parsed = self._inspect(session, data, filename)
             if report.process_id is None:
                 return ImportReport(filename=filename, report=report, draft_key=None)
+            replaced = definitions.find_draft(session, report.process_id) is not None
             self._store_draft(session, data, report, None, filename, actor=actor, source="import")
-            return ImportReport(filename=filename, report=report, draft_key=report.process_id)
+            return ImportReport(
+                filename=filename, report=report, draft_key=report.process_id, replaced_draft=replaced
+            )
 
     def deploy_diagram(self, xml: str | bytes, *, actor: Actor, filename: str | None = None) -> DeployResult:
         """Deploy a diagram as a new immutable version of its executable process; drop that key's draft.

@@ -269,3 +269,36 @@ def test_every_reference_model_is_drawn_by_the_modeler(
     page.goto(f"{live_url}/quy-trinh/{imported.draft_key}/sua")
     expect(page.locator("#modeler")).to_have_attribute("data-ready", "true", timeout=20000)
     expect(page.locator(".djs-element").first).to_be_attached()
+
+
+def test_running_reports_are_moved_to_the_new_version_after_a_preview(
+    engine: WorkflowEngine, clock: FrozenClock, live_url: str, page: Page
+) -> None:
+    district_with_admin(engine, clock)
+    source = (
+        Path(__file__).resolve().parents[2] / "workflows" / "unit_report" / "unit_report.bpmn"
+    ).read_text(encoding="utf-8")
+    engine.deploy_definition(
+        source.replace("working_days_before(unit_deadline, 3)", "working_days_before(unit_deadline, 5)"),
+        actor=SYSTEM,
+    )
+    running = [r.id for r in engine.list_instances("unit_report", actor=SYSTEM)]
+    assert len(running) == 2
+
+    sign_in(page, live_url, "quan.tri")
+    page.goto(f"{live_url}/quy-trinh/unit_report")
+    page.get_by_role("link", name="Chuyển phiên chạy").click()
+    preview = page.locator("table.migration tbody tr")
+    expect(preview).to_have_count(2)
+    expect(preview.first).to_contain_text("Soạn báo cáo")
+    expect(preview.first).to_contain_text("Được")
+    shot(page, "modeler_migration_preview")
+    page.get_by_role("button", name="Chuyển các phiên chạy đã chọn").click()
+    expect(page.get_by_role("status").first).to_contain_text("Đã chuyển 2 phiên chạy sang phiên bản 2")
+    expect(page.locator("main")).to_contain_text("Không có phiên chạy nào đang ở phiên bản 1")
+
+    page.goto(f"{live_url}/quy-trinh/phien/{running[0]}")
+    expect(page.locator("h1")).to_contain_text("phiên bản 2")
+    expect(page.locator("main")).to_contain_text("remind_drafter · 22/01/2025")  # 5 working days before 05/02
+    entries = engine.list_audit(actor=SYSTEM, action="instance.migrated", limit=10)
+    assert sorted(int(e.object_id) for e in entries) == sorted(running)

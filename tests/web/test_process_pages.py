@@ -158,6 +158,10 @@ def test_import_reports_elements_keeps_a_draft_and_refuses_hostile_files(
     assert status == 200, page
     assert "Kết quả đọc tệp C.1.0.bpmn" in page
     assert "Mở bản nháp trong trang sửa sơ đồ" in page
+    assert "bản nháp cũ được thay" not in page
+    status, page = upload((MIWG / "C.1.0.bpmn").read_bytes(), "C.1.0.bpmn")
+    assert status == 200
+    assert "đã có bản nháp; bản nháp cũ được thay bằng tệp này" in page  # said, not done silently
 
     before = counts(engine)
     entity = b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><d>&x;</d>'
