@@ -275,16 +275,28 @@ window.addEventListener("beforeunload", (event) => {
   }
 });
 
-// Fit the diagram, then widen the view on the left so the palette covers no element.
+// Show the whole diagram at the largest scale (at most 1) that leaves the palette's strip on the
+// left free, so the palette covers no element.
 function fitBesidePalette(canvas) {
-  canvas.zoom("fit-viewport", "auto");
-  const box = canvas.viewbox();
-  const margin = 110 / box.scale;
+  const palette = 140;
+  const pad = 16;
+  const { inner, outer } = canvas.viewbox();
+  if (!inner.width || !inner.height) {
+    return;
+  }
+  const scale = Math.min(
+    (outer.width - palette - pad) / inner.width,
+    (outer.height - 2 * pad) / inner.height,
+    1,
+  );
+  // Centred in the space right of the palette.
+  const freeX = (outer.width - palette - pad) / scale - inner.width;
+  const freeY = outer.height / scale - inner.height;
   canvas.viewbox({
-    x: box.x - margin,
-    y: box.y - 10 / box.scale,
-    width: box.width + margin + 10 / box.scale,
-    height: box.height + 20 / box.scale,
+    x: inner.x - palette / scale - freeX / 2,
+    y: inner.y - freeY / 2,
+    width: outer.width / scale,
+    height: outer.height / scale,
   });
 }
 
