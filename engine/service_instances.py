@@ -29,31 +29,6 @@ class OpenStep:
     task: HumanTaskInfo
     unit_name: str | None
 
-    @property
-    def title(self) -> str:
-        """The task's title as drawn in the diagram."""
-        return self.task.title
-
-    @property
-    def task_name(self) -> str:
-        """The task's BPMN id."""
-        return self.task.task_name
-
-    @property
-    def form_key(self) -> str | None:
-        """The form the task shows."""
-        return self.task.form_key
-
-    @property
-    def role(self) -> str | None:
-        """The role that may act."""
-        return self.task.role
-
-    @property
-    def due_at(self) -> datetime | None:
-        """When the task is due."""
-        return self.task.due_at
-
 
 @dataclass(frozen=True)
 class WaitingTimerInfo:

@@ -44,6 +44,11 @@ def load_user(user_id: str) -> CurrentUser | None:
     return CurrentUser(info) if info.is_active else None
 
 
+def is_admin(info: UserInfo) -> bool:
+    """Tell whether the user holds the administrator role anywhere (the engine checks again)."""
+    return any(role == "admin" for _unit, role in info.roles)
+
+
 def nav_counts() -> dict[str, Any]:
     """Give every page the signed-in user's unread notifications and open inbox items (for the navigation).
 
@@ -57,5 +62,5 @@ def nav_counts() -> dict[str, Any]:
     return {
         "unread_count": engine.unread_count(actor=actor),
         "inbox_count": counts["open"],
-        "is_admin": any(role == "admin" for _unit, role in current_user.info.roles),
+        "is_admin": is_admin(current_user.info),
     }

@@ -63,9 +63,5 @@ def _rebuild(element: Any, renamed: dict[str, str], clashes: dict[str, str]) -> 
         if isinstance(child.tag, str):
             rebuilt.append(_rebuild(child, renamed, clashes))
         else:  # comments and processing instructions travel as they are
-            rebuilt.append(_copy_node(child))
+            rebuilt.append(copy.copy(child))
     return rebuilt
-
-
-def _copy_node(node: Any) -> Any:
-    return copy.copy(node)

@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response
 from engine import EngineError, InvalidDefinition, NotPermitted
 from engine.definition_results import DiagramReport
 from web.errors import status_for
-from web.extensions import get_engine
+from web.extensions import get_engine, is_admin
 from web.security import MODELER_CONTENT_SECURITY_POLICY
 
 bp = Blueprint("processes", __name__, url_prefix="/quy-trinh")
@@ -35,7 +35,7 @@ def _actor() -> int:
 
 def _require_admin() -> None:
     """Refuse the pages to anyone who is not an administrator (the engine checks again)."""
-    if not any(role == "admin" for _unit, role in current_user.info.roles):
+    if not is_admin(current_user.info):
         raise NotPermitted("Chỉ quản trị viên được làm việc này (administrators only)")
 
 
